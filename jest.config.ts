@@ -1,0 +1,12 @@
+import type { Config } from "jest";
+
+const config: Config = {
+	testEnvironment: "node",
+	roots: ["<rootDir>/test"],
+	testMatch: ["**/*.spec.ts"],
+	transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true }] },
+	testTimeout: 30000,
+	maxWorkers: 2
+};
+
+export default config;

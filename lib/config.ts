@@ -1,0 +1,73 @@
+import path from "node:path";
+
+/** Everything a node reads from its environment, parsed once. The only reader of process.env. */
+export interface Config {
+	port: number;
+	dataDir: string;
+	/** "memory" keeps everything in process (tests); "nedb" writes files under dataDir; "mongo" uses mongoUri. */
+	storeKind: "memory" | "nedb" | "mongo";
+	mongoUri: string | null;
+	transporter: string | null;
+	/** Redis used for shared counters and locks: REDIS_URL, or the transporter when it is Redis. */
+	redisUrl: string | null;
+	namespace: string;
+	services: string[] | "all";
+	logLevel: string;
+	bootstrapKey: string | null;
+	bootstrapEmail: string;
+	bootstrapPassword: string | null;
+	rateLimitPerMinute: number;
+	allowPrivateNetwork: boolean;
+	masterKey: string | null;
+	jwtSecret: string | null;
+	nodeId: string | null;
+	version: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function intOf(value: string | undefined, fallback: number, name: string): number {
+	if (value == null || value === "") return fallback;
+	const n = Number(value);
+	if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+	return n;
+}
+
+function boolOf(value: string | undefined): boolean {
+	return value != null && /^(1|true|yes|on)$/i.test(value.trim());
+}
+
+function redisFrom(env: Env): string | null {
+	if (env.REDIS_URL) return env.REDIS_URL;
+	const t = env.TRANSPORTER;
+	return t && /^rediss?:\/\//.test(t) ? t : null;
+}
+
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+	const mongoUri = env.MONGO_URI || null;
+	const services = (env.SERVICES ?? "").trim();
+	const config: Config = {
+		port: intOf(env.PORT, 8000, "PORT"),
+		dataDir: path.resolve(env.FLUXGATE_DATA_DIR || "./data"),
+		storeKind: mongoUri ? "mongo" : env.FLUXGATE_STORE === "memory" ? "memory" : "nedb",
+		mongoUri,
+		transporter: env.TRANSPORTER || null,
+		redisUrl: redisFrom(env),
+		namespace: env.NAMESPACE || "fluxgate",
+		services: !services || services === "all" ? "all" : services.split(",").map(s => s.trim()).filter(Boolean),
+		logLevel: env.LOG_LEVEL || "info",
+		bootstrapKey: env.FLUXGATE_BOOTSTRAP_KEY || null,
+		bootstrapEmail: (env.FLUXGATE_BOOTSTRAP_EMAIL || "owner@localhost").toLowerCase(),
+		bootstrapPassword: env.FLUXGATE_BOOTSTRAP_PASSWORD || null,
+		rateLimitPerMinute: intOf(env.FLUXGATE_RATE_LIMIT, 600, "FLUXGATE_RATE_LIMIT"),
+		allowPrivateNetwork: boolOf(env.FLUXGATE_ALLOW_PRIVATE_NETWORK),
+		masterKey: env.FLUXGATE_MASTER_KEY || null,
+		jwtSecret: env.FLUXGATE_JWT_SECRET || null,
+		nodeId: env.NODE_ID || null,
+		version: PACKAGE_VERSION
+	};
+	return { ...config, ...overrides };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const PACKAGE_VERSION: string = require("../package.json").version;

@@ -1,0 +1,34 @@
+/**
+ * Facts an action declares about its HTTP route. The gateway enforces them in one place and the
+ * OpenAPI document is generated from them, so routes, checks and documentation cannot drift apart.
+ */
+
+/**
+ * - `string[]`: every listed permission is required (§0.4)
+ * - `"public"`: no credential (login, register, refresh)
+ * - `"authenticated"`: any valid credential
+ * - `"user"`: a user's access token (API keys get 403)
+ * - `"platform_admin"`: the platform_admin role (§26)
+ */
+export type RouteAccess = string[] | "public" | "authenticated" | "user" | "platform_admin";
+
+export interface AuditSpec {
+	/** `<resource>.<verb>` exactly as §18 names it. */
+	action: string;
+	/** Path parameter holding the resource id; `null` for none. Default: the first path parameter, else the created entity's id. */
+	resource?: string | null;
+}
+
+export interface OpenApiSpec {
+	summary: string;
+	/** Success status; default 200. 204 sends no body. */
+	status?: 200 | 201 | 202 | 204;
+	/** Name of a schema in the document's components, `"List:<Name>"` for the list envelope, or an inline schema. */
+	response?: string | Record<string, unknown>;
+	/** Names of the path/query parameters read from the query string (the rest of `params` is the JSON body). */
+	query?: string[];
+	/** Extra rate limit: `"login"` counts per IP and per e-mail, `"ip"` per IP only (§0.11). */
+	rateLimit?: "login" | "ip";
+	/** Response media type when it is not JSON. */
+	produces?: string;
+}

@@ -1,0 +1,150 @@
+import Datastore from "@seald-io/nedb";
+import fs from "node:fs";
+import path from "node:path";
+import type { Backend, Doc, Filter, FindOptions, IndexSpec, RawCollection, Update } from "./types";
+import { UniqueViolation } from "./types";
+
+const toNedb = (doc: Doc): Record<string, any> => {
+	const { id, ...rest } = doc;
+	return { _id: id, ...rest };
+};
+
+const fromNedb = (doc: Record<string, any> | null): Doc | null => {
+	if (!doc) return null;
+	const { _id, ...rest } = doc;
+	return { id: _id, ...rest };
+};
+
+function mapFilter(filter: Filter): Filter {
+	if (!("id" in filter)) return filter;
+	const { id, ...rest } = filter;
+	return { _id: id, ...rest };
+}
+
+function mapSort(sort: FindOptions["sort"]): Record<string, 1 | -1> | undefined {
+	if (!sort) return undefined;
+	const out: Record<string, 1 | -1> = {};
+	for (const [k, v] of Object.entries(sort)) out[k === "id" ? "_id" : k] = v;
+	return out;
+}
+
+class NedbCollection implements RawCollection {
+	constructor(
+		private readonly db: Datastore,
+		private readonly indexes: IndexSpec[]
+	) {}
+
+	private async translate<T>(op: () => Promise<T>, doc?: Record<string, any>): Promise<T> {
+		try {
+			return await op();
+		} catch (err: any) {
+			if (err?.errorType === "uniqueViolated") throw new UniqueViolation(await this.violatedField(doc));
+			throw err;
+		}
+	}
+
+	/** NeDB does not say which index failed: find the unique index whose key is already taken. */
+	private async violatedField(doc?: Record<string, any>): Promise<string> {
+		const unique = this.indexes.filter(i => i.unique);
+		if (doc) {
+			for (const index of unique) {
+				const query: Record<string, any> = { _id: { $ne: doc._id } };
+				index.fields.forEach(f => (query[f] = doc[f]));
+				if (await this.db.findOneAsync(query)) return index.fields[index.fields.length - 1];
+			}
+		}
+		const last = unique[0]?.fields;
+		return last ? last[last.length - 1] : "id";
+	}
+
+	async insert(doc: Doc): Promise<Doc> {
+		const raw = toNedb(doc);
+		return fromNedb(await this.translate(() => this.db.insertAsync(raw), raw)) as Doc;
+	}
+
+	async findOne(filter: Filter): Promise<Doc | null> {
+		return fromNedb(await this.db.findOneAsync(mapFilter(filter)));
+	}
+
+	async find(filter: Filter, options: FindOptions = {}): Promise<Doc[]> {
+		let cursor = this.db.findAsync(mapFilter(filter));
+		const sort = mapSort(options.sort);
+		if (sort) cursor = cursor.sort(sort);
+		if (options.skip) cursor = cursor.skip(options.skip);
+		if (options.limit) cursor = cursor.limit(options.limit);
+		return (await cursor).map(d => fromNedb(d) as Doc);
+	}
+
+	count(filter: Filter): Promise<number> {
+		return this.db.countAsync(mapFilter(filter));
+	}
+
+	async updateOne(filter: Filter, update: Update): Promise<Doc | null> {
+		const current = await this.db.findOneAsync(mapFilter(filter));
+		if (!current) return null;
+		const res: any = await this.translate(
+			() => this.db.updateAsync({ _id: current._id }, update, { returnUpdatedDocs: true, multi: false }),
+			{ ...current, ...(update.$set ?? {}) }
+		);
+		return fromNedb(res.affectedDocuments ?? null);
+	}
+
+	async updateMany(filter: Filter, update: Update): Promise<number> {
+		const res: any = await this.translate(() => this.db.updateAsync(mapFilter(filter), update, { multi: true }));
+		return res.numAffected;
+	}
+
+	async deleteOne(filter: Filter): Promise<boolean> {
+		return (await this.db.removeAsync(mapFilter(filter), { multi: false })) > 0;
+	}
+
+	deleteMany(filter: Filter): Promise<number> {
+		return this.db.removeAsync(mapFilter(filter), { multi: true });
+	}
+}
+
+/** Embedded backend: NeDB files under `dir`, or memory only when `dir` is null. */
+export class NedbBackend implements Backend {
+	readonly kind: "memory" | "nedb";
+	private readonly open = new Map<string, Promise<RawCollection>>();
+
+	constructor(private readonly dir: string | null) {
+		this.kind = dir ? "nedb" : "memory";
+		if (dir) fs.mkdirSync(dir, { recursive: true });
+	}
+
+	collection(name: string, indexes: IndexSpec[]): Promise<RawCollection> {
+		let pending = this.open.get(name);
+		if (!pending) {
+			pending = this.create(name, indexes);
+			this.open.set(name, pending);
+		}
+		return pending;
+	}
+
+	private async create(name: string, indexes: IndexSpec[]): Promise<RawCollection> {
+		const db = this.dir
+			? new Datastore({ filename: path.join(this.dir, `${name}.db`) })
+			: new Datastore({ inMemoryOnly: true });
+		await db.loadDatabaseAsync();
+		for (const index of indexes) {
+			const fieldName = index.fields.length === 1 ? index.fields[0] : index.fields;
+			await db.ensureIndexAsync({ fieldName: fieldName as any, unique: !!index.unique, sparse: !!index.sparse });
+		}
+		if (this.dir) db.setAutocompactionInterval(10 * 60 * 1000);
+		return new NedbCollection(db, indexes);
+	}
+
+	async ping(): Promise<number> {
+		return 0;
+	}
+
+	async close(): Promise<void> {
+		for (const pending of this.open.values()) {
+			const col: any = await pending;
+			col.db.stopAutocompaction?.();
+			if (this.dir) await col.db.compactDatafileAsync();
+		}
+		this.open.clear();
+	}
+}

@@ -1,0 +1,111 @@
+import { parseIsoDateTime } from "./time";
+import type { FieldProblem } from "./errors";
+
+/** fastest-validator messages without the field name: the error body names the field separately. */
+export const VALIDATION_MESSAGES: Record<string, string> = {
+	required: "is required",
+	string: "must be a string",
+	stringEmpty: "must not be empty",
+	stringMin: "must be at least {expected} characters long",
+	stringMax: "must be at most {expected} characters long",
+	stringLength: "must be {expected} characters long",
+	stringPattern: "must match {expected}",
+	stringEnum: "must be one of: {expected}",
+	number: "must be a number",
+	numberMin: "must be at least {expected}",
+	numberMax: "must be at most {expected}",
+	numberInteger: "must be an integer",
+	numberPositive: "must be positive",
+	array: "must be an array",
+	arrayEmpty: "must not be empty",
+	arrayMin: "must contain at least {expected} items",
+	arrayMax: "must contain at most {expected} items",
+	arrayUnique: "must not contain duplicates",
+	arrayEnum: "contains {actual}, which is not one of: {expected}",
+	boolean: "must be a boolean",
+	enumValue: "must be one of: {expected}",
+	email: "must be a valid e-mail address",
+	emailEmpty: "must not be empty",
+	emailMax: "must be at most {expected} characters long",
+	object: "must be an object",
+	objectStrict: "has unknown properties: {actual}",
+	record: "must be an object",
+	url: "must be a valid URL",
+	forbidden: "must not be set",
+	dateTime: "must be an ISO-8601 date-time with Z or a numeric offset",
+	notBlank: "must not be blank",
+	futureDateTime: "must be in the future"
+};
+
+type Rule = Record<string, any>;
+
+// Patterns are strings: they survive the transporter in action definitions, and messages quote them as written.
+export const SLUG = "^[a-z0-9][a-z0-9-]{1,62}$";
+export const ROLE_NAME = "^[a-z][a-z0-9_-]{1,48}$";
+
+/** Display name: 1–100 characters, not blank. */
+export const displayName = (extra: Rule = {}): Rule => ({
+	type: "string",
+	min: 1,
+	max: 100,
+	...extra,
+	custom: (value: unknown, errors: any[]) => {
+		if (typeof value === "string" && value.trim() === "") errors.push({ type: "notBlank" });
+		return value;
+	}
+});
+
+export const slug = (extra: Rule = {}): Rule => ({ type: "string", pattern: SLUG, ...extra });
+
+export const dateTime = (extra: Rule = {}): Rule => ({
+	type: "string",
+	openapiFormat: "date-time",
+	...extra,
+	custom: (value: unknown, errors: any[]) => {
+		if (value != null && !parseIsoDateTime(value)) errors.push({ type: "dateTime" });
+		return value;
+	}
+});
+
+export const futureDateTime = (extra: Rule = {}): Rule => ({
+	type: "string",
+	openapiFormat: "date-time",
+	...extra,
+	custom: (value: unknown, errors: any[]) => {
+		if (value == null) return value;
+		const d = parseIsoDateTime(value);
+		if (!d) errors.push({ type: "dateTime" });
+		else if (d.getTime() <= Date.now()) errors.push({ type: "futureDateTime" });
+		return value;
+	}
+});
+
+export const password = (extra: Rule = {}): Rule => ({ type: "string", min: 8, max: 128, ...extra });
+export const email = (extra: Rule = {}): Rule => ({ type: "email", max: 254, ...extra });
+
+/** A query parameter: strings from the URL converted to the rule's type. */
+export const query = (rule: Rule): Rule => ({ optional: true, convert: true, ...rule });
+
+export const LIST_QUERY = {
+	limit: query({ type: "number", integer: true, min: 1, max: 200 }),
+	offset: query({ type: "number", integer: true, min: 0 }),
+	order: query({ type: "enum", values: ["asc", "desc"] })
+};
+
+export interface ListParams {
+	limit?: number;
+	offset?: number;
+	order?: "asc" | "desc";
+}
+
+export const listOptions = (p: ListParams) => ({ limit: p.limit ?? 50, offset: p.offset ?? 0, order: p.order ?? "desc" });
+
+/** Turns fastest-validator problems into the error body's `details`. */
+export function toFieldProblems(data: unknown): FieldProblem[] {
+	if (!Array.isArray(data)) return [];
+	return data.map((item: any) => ({
+		field: String(item.field ?? "").replace(/^\$\$root\.?/, ""),
+		// fastest-validator quotes patterns as RegExp literals; the contract quotes them bare.
+		message: String(item.message ?? "is invalid").replace(/must match \/(.*)\/[a-z]*$/, "must match $1")
+	}));
+}

@@ -1,0 +1,41 @@
+import type { BrokerOptions } from "moleculer";
+import { Validators } from "moleculer";
+import os from "node:os";
+import type { Config } from "./lib/config";
+import { VALIDATION_MESSAGES } from "./lib/validation";
+
+/** Broker options for a node with this configuration. */
+export default function brokerOptions(config: Config): BrokerOptions {
+	return {
+		namespace: config.namespace,
+		nodeID: config.nodeId ?? `${os.hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`,
+		transporter: (config.transporter ?? undefined) as BrokerOptions["transporter"],
+		serializer: "JSON",
+		requestTimeout: 60 * 1000,
+		retryPolicy: { enabled: false },
+		registry: { strategy: "RoundRobin", preferLocal: true },
+		heartbeatInterval: 5,
+		heartbeatTimeout: 15,
+		logger: {
+			type: "Pino",
+			options: {
+				level: config.logLevel,
+				pino: {
+					options: {
+						redact: {
+							paths: ["*.password", "*.key", "*.token", "*.value", "*.api_key", "*.secret", "*.refresh_token", "*.authorization", "*.Authorization"],
+							censor: "[REDACTED]"
+						}
+					}
+				}
+			}
+		},
+		logLevel: config.logLevel as any,
+		metrics: { enabled: true, reporter: [] },
+		tracing: { enabled: false },
+		validator: new Validators.Fastest({ messages: VALIDATION_MESSAGES, useNewCustomCheckerFunction: true } as any),
+		errorHandler(err: any) {
+			throw err;
+		}
+	};
+}

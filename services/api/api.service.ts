@@ -1,0 +1,360 @@
+import type { Schema } from "../../lib/schema";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Context } from "moleculer";
+import ApiGateway from "moleculer-web";
+import * as errors from "../../lib/errors";
+import { newRequestId, REQUEST_ID_PATTERN } from "../../lib/ids";
+import { actorOf, missingPermissions, type AuditActor, type Principal } from "../../lib/principal";
+import type { AuditSpec, OpenApiSpec, RouteAccess } from "../../lib/route-meta";
+import { defaultSettings, SettingsCache, type Settings } from "../../lib/settings";
+import { PlatformMixin, type PlatformThis } from "../../mixins/platform.mixin";
+import { checkMediaType, parseJsonBody, readRawBody } from "./body";
+import { toHttpError } from "./http-error";
+import { HttpMetrics } from "./metrics";
+import { RateLimiter, WINDOW_SECONDS } from "./rate-limit";
+import { redactBody } from "./redact";
+import { systemAliases } from "./system-routes";
+
+type Req = IncomingMessage & {
+	$ctx?: Context<any, any>;
+	$action?: any;
+	$alias?: any;
+	$params?: Record<string, any>;
+	$requestId: string;
+	$rawBody?: Buffer;
+	$bodyError?: unknown;
+	$principal?: Principal | null;
+	$startedAt: bigint;
+	parsedUrl?: string;
+	query?: Record<string, any>;
+};
+
+interface ActionDef {
+	name: string;
+	access?: RouteAccess;
+	audit?: AuditSpec;
+	openapi?: OpenApiSpec;
+	rest?: string;
+}
+
+interface ApiThis extends PlatformThis {
+	settingsCache: SettingsCache;
+	limiter: RateLimiter;
+	httpMetrics: HttpMetrics;
+	[method: string]: any;
+}
+
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+const MAINTENANCE_EXEMPT = /^\/api\/v1\/(auth\/login|auth\/refresh|admin(\/.*)?)$/;
+const PUBLIC_LIMIT_PER_MINUTE = 10;
+
+function clientIp(req: IncomingMessage): string {
+	return req.socket.remoteAddress ?? "unknown";
+}
+
+function bearerToken(req: Req, allowQuery: boolean): string | null {
+	const header = req.headers.authorization;
+	if (header) {
+		const match = /^bearer\s+(\S+)\s*$/i.exec(header);
+		return match ? match[1] : null;
+	}
+	if (allowQuery && typeof req.query?.access_token === "string") return req.query.access_token;
+	return null;
+}
+
+function setRateHeaders(res: ServerResponse, limit: number, count: number, resetAt: number): void {
+	res.setHeader("X-RateLimit-Limit", String(limit));
+	res.setHeader("X-RateLimit-Remaining", String(Math.max(0, limit - count)));
+	res.setHeader("X-RateLimit-Reset", String(resetAt));
+}
+
+const ApiService: Schema<ApiThis> = {
+	name: "api",
+	mixins: [ApiGateway as any, PlatformMixin],
+
+	settings: {
+		port: 8000,
+		ip: "0.0.0.0",
+		logRequest: null,
+		logResponse: null,
+		log4XXResponses: false,
+		rootCallOptions(options: any, req: Req) {
+			options.requestID = req.$requestId;
+		},
+		routes: [
+			{
+				name: "api",
+				path: "/api/v1",
+				autoAliases: true,
+				mappingPolicy: "restrict",
+				bodyParsers: false,
+				mergeParams: true,
+				authentication: true,
+				authorization: true,
+				logging: false,
+				pathToRegexpOptions: { sensitive: true },
+				onAfterCall(this: ApiThis, ctx: Context<any, any>, _route: any, req: Req, res: ServerResponse, data: unknown) {
+					return this.afterCall(ctx, req, res, data);
+				},
+				onError(this: ApiThis, req: Req, res: ServerResponse, err: unknown) {
+					return this.replyError(req, res, err);
+				}
+			},
+			{
+				name: "system",
+				path: "/",
+				autoAliases: false,
+				mappingPolicy: "restrict",
+				bodyParsers: false,
+				logging: false,
+				aliases: systemAliases
+			}
+		],
+		onError(this: ApiThis, req: Req, res: ServerResponse, err: unknown) {
+			return this.replyError(req, res, err);
+		}
+	},
+
+	actions: {
+		listAliases: false
+	},
+
+	events: {
+		// Routes of services started with this node exist before broker.start() resolves.
+		"$broker.started"(this: ApiThis) {
+			this.regenerateAllAutoAliases();
+			this.regenerateAllAutoAliases.flush();
+		},
+		"settings.changed"(this: ApiThis, ctx: Context<Settings>) {
+			this.settingsCache.set(ctx.params);
+		}
+	},
+
+	methods: {
+		/** Entry of every HTTP request: request id, metrics, CORS, then moleculer-web's routing. */
+		httpHandler(this: ApiThis, req: Req, res: ServerResponse, next?: unknown) {
+			const incoming = req.headers["x-request-id"];
+			req.$requestId = typeof incoming === "string" && REQUEST_ID_PATTERN.test(incoming) ? incoming : newRequestId();
+			req.$startedAt = process.hrtime.bigint();
+			res.setHeader("X-Request-Id", req.$requestId);
+			delete req.headers["x-correlation-id"];
+			this.httpMetrics.track(req, res);
+			const settings = this.settingsCache.get();
+			if (settings instanceof Promise) {
+				return settings.then(s => this.dispatch(s, req, res, next));
+			}
+			return this.dispatch(settings, req, res, next);
+		},
+
+		dispatch(this: ApiThis, settings: Settings, req: Req, res: ServerResponse, next?: unknown) {
+			const origin = req.headers.origin;
+			const corsAllowed = typeof origin === "string" && settings.cors_allowed_origins.some(o => o === "*" || o === origin);
+			if (corsAllowed) {
+				res.setHeader("Access-Control-Allow-Origin", origin as string);
+				res.setHeader("Vary", "Origin");
+				res.setHeader("Access-Control-Expose-Headers", "X-Request-Id, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After");
+			}
+			if (req.method === "OPTIONS") {
+				if (corsAllowed) {
+					res.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
+					res.setHeader("Access-Control-Allow-Headers", (req.headers["access-control-request-headers"] as string) ?? "Authorization, Content-Type");
+					res.setHeader("Access-Control-Max-Age", "600");
+				}
+				res.statusCode = 204;
+				res.end();
+				return;
+			}
+			return (ApiGateway as any).methods.httpHandler.call(this, req, res, next);
+		},
+
+		/** moleculer-web hook: authentication and the checks that precede route resolution (§0.9 steps 1–4). */
+		async authenticate(this: ApiThis, ctx: Context<any, any>, _route: any, req: Req, res: ServerResponse) {
+			const action = req.$action as ActionDef;
+			if (action.access === "public") {
+				await this.limitPublicRoute(req, res, action.openapi?.rateLimit ?? "ip");
+				return null;
+			}
+			const principal = await this.admit(req, res, !!action.openapi?.produces?.includes("event-stream"));
+			ctx.meta.principal = principal;
+			ctx.meta.client = { ip: clientIp(req), user_agent: req.headers["user-agent"] ?? null };
+			return null;
+		},
+
+		/** Steps 1–4 of §0.9 for a bearer-authenticated request; answers the principal or throws. */
+		async admit(this: ApiThis, req: Req, res: ServerResponse, allowQueryToken: boolean): Promise<Principal> {
+			const token = bearerToken(req, allowQueryToken);
+			if (!token) throw errors.unauthenticated();
+			const principal: Principal = await this.broker.call(
+				"auth.authenticate",
+				{ token },
+				{ requestID: req.$requestId, meta: { client: { ip: clientIp(req), user_agent: req.headers["user-agent"] ?? null } } }
+			);
+			req.$principal = principal;
+			if (principal.org_status === "suspended") throw errors.orgSuspended();
+			const settings = await this.settingsCache.get();
+			if (settings.maintenance_mode && !MAINTENANCE_EXEMPT.test(req.parsedUrl ?? "")) throw errors.maintenanceMode(settings.maintenance_message);
+			const limit = principal.rate_limit_per_minute ?? settings.default_rate_limit_per_minute;
+			const { count, resetAt } = await this.limiter.hit(`p:${principal.id}`);
+			setRateHeaders(res, limit, count, resetAt);
+			if (count > limit) throw errors.rateLimited(limit, WINDOW_SECONDS);
+			return principal;
+		},
+
+		/** Credential-free routes: 10 per minute per client IP; login also per e-mail (§0.11). */
+		async limitPublicRoute(this: ApiThis, req: Req, res: ServerResponse, kind: "login" | "ip") {
+			const settings = await this.settingsCache.get();
+			if (settings.maintenance_mode && !MAINTENANCE_EXEMPT.test(req.parsedUrl ?? "")) throw errors.maintenanceMode(settings.maintenance_message);
+			const counters = [await this.limiter.hit(`ip:${req.parsedUrl}:${clientIp(req)}`)];
+			if (kind === "login") {
+				const email = await this.peekEmail(req);
+				if (email) counters.push(await this.limiter.hit(`email:${email}`));
+			}
+			const worst = counters.reduce((a, b) => (b.count > a.count ? b : a));
+			setRateHeaders(res, PUBLIC_LIMIT_PER_MINUTE, worst.count, worst.resetAt);
+			if (worst.count > PUBLIC_LIMIT_PER_MINUTE) throw errors.rateLimited(PUBLIC_LIMIT_PER_MINUTE, WINDOW_SECONDS);
+		},
+
+		async peekEmail(this: ApiThis, req: Req): Promise<string | null> {
+			try {
+				const settings = await this.settingsCache.get();
+				req.$rawBody = await readRawBody(req, settings.max_body_bytes);
+				const body = JSON.parse(req.$rawBody.toString("utf8"));
+				return typeof body?.email === "string" ? body.email.toLowerCase() : null;
+			} catch (err: any) {
+				if (err?.type === "PAYLOAD_TOO_LARGE") req.$bodyError = err;
+				return null;
+			}
+		},
+
+		/** moleculer-web hook: permission (step 6), media type and size (7), JSON body (8). */
+		async authorize(this: ApiThis, ctx: Context<any, any>, _route: any, req: Req) {
+			const action = req.$action as ActionDef;
+			const principal = ctx.meta.principal as Principal | undefined;
+			if (principal) this.checkAccess(principal, action.access);
+			const params = req.$params as Record<string, any>;
+			if (!BODY_METHODS.has(req.method as string)) return;
+			if (req.$bodyError) throw req.$bodyError;
+			if (!req.$rawBody) checkMediaType(req);
+			const settings = await this.settingsCache.get();
+			const raw = req.$rawBody ?? (await readRawBody(req, settings.max_body_bytes));
+			const body = parseJsonBody(raw, req.headers["content-type"]);
+			const pathNames: string[] = (req.$alias?.keys ?? []).map((k: any) => k.name);
+			const queryNames = action.openapi?.query ?? [];
+			const merged: Record<string, any> = { ...body };
+			for (const name of queryNames) if (req.query?.[name] !== undefined) merged[name] = req.query[name];
+			for (const name of pathNames) merged[name] = params[name];
+			for (const key of Object.keys(params)) delete params[key];
+			Object.assign(params, merged);
+			ctx.meta.body = body;
+		},
+
+		checkAccess(this: ApiThis, principal: Principal, access: RouteAccess | undefined) {
+			if (Array.isArray(access)) {
+				const missing = missingPermissions(principal, access);
+				if (missing.length) throw errors.permissionDenied(missing);
+				return;
+			}
+			if (access === "authenticated") return;
+			if (access === "user") {
+				if (principal.type !== "user") throw errors.permissionDenied(["user access token"]);
+				return;
+			}
+			if (access === "platform_admin") {
+				if (!principal.platform_admin) throw errors.permissionDenied(["platform_admin"]);
+				return;
+			}
+			throw errors.internal();
+		},
+
+		async afterCall(this: ApiThis, ctx: Context<any, any>, req: Req, res: ServerResponse, data: unknown) {
+			const action = req.$action as ActionDef;
+			const status = action.openapi?.status ?? 200;
+			ctx.meta.$statusCode = status;
+			if (status === 201 && data && typeof data === "object" && "id" in data) ctx.meta.$location = `${req.parsedUrl}/${(data as any).id}`;
+			if (action.audit) await this.audit(req, action, "success", status, data);
+			return status === 204 ? null : data;
+		},
+
+		/** Any failure while serving a request: audit it when it is attributable, then answer §0.8's body. */
+		async replyError(this: ApiThis, req: Req, res: ServerResponse, err: any) {
+			const http = toHttpError(err);
+			if (http.status >= 500) this.logger.error({ err, request_id: req.$requestId }, "Request failed");
+			const action = req.$action as ActionDef | undefined;
+			if (http.code === "PERMISSION_DENIED" && action) await this.audit(req, { ...action, audit: { action: "permission.denied", resource: null } }, "denied", 403);
+			else if (action?.audit && http.status !== 401) await this.audit(req, action, "failure", http.status);
+			this.sendJsonError(req, res, http);
+		},
+
+		sendJsonError(this: ApiThis, req: Req, res: ServerResponse, http: ReturnType<typeof toHttpError>) {
+			if (res.headersSent) return res.end();
+			res.statusCode = http.status;
+			res.setHeader("Content-Type", "application/json; charset=utf-8");
+			if (http.status === 401) res.setHeader("WWW-Authenticate", "Bearer");
+			if (http.code === "MAINTENANCE_MODE") res.setHeader("Retry-After", "120");
+			if (http.status === 429) {
+				const reset = Number(res.getHeader("X-RateLimit-Reset"));
+				res.setHeader("Retry-After", String(Math.max(1, Math.ceil(reset - Date.now() / 1000))));
+			}
+			if (http.status === 401 && !req.$principal) {
+				res.removeHeader("X-RateLimit-Limit");
+				res.removeHeader("X-RateLimit-Remaining");
+				res.removeHeader("X-RateLimit-Reset");
+			}
+			res.end(JSON.stringify({ error: { code: http.code, message: http.message, details: http.details, request_id: req.$requestId } }));
+		},
+
+		/** Unknown path or method: authentication and admission still come first (§0.9 step 5). */
+		async send404(this: ApiThis, req: Req, res: ServerResponse) {
+			const path = req.parsedUrl ?? req.url ?? "";
+			try {
+				if (path === "/api/v1" || path.startsWith("/api/v1/")) await this.admit(req, res, false);
+				throw errors.routeNotFound(req.method as string, path);
+			} catch (err) {
+				this.sendJsonError(req, res, toHttpError(err));
+			}
+		},
+
+		async audit(this: ApiThis, req: Req, action: ActionDef, outcome: "success" | "failure" | "denied", status: number, data?: any) {
+			const ctx = req.$ctx as Context<any, any>;
+			const actor: AuditActor | null = ctx?.meta.auditActor ?? (ctx?.meta.principal ? actorOf(ctx.meta.principal) : null);
+			const spec = action.audit as AuditSpec;
+			if (!actor) return;
+			const pathNames: string[] = (req.$alias?.keys ?? []).map((k: any) => k.name);
+			const resourceParam = spec.resource === undefined ? pathNames[0] : spec.resource;
+			let resourceId: string | null = resourceParam ? (req.$params?.[resourceParam] ?? null) : null;
+			if (spec.resource === undefined && !resourceParam) resourceId = ctx.meta.auditResourceId ?? data?.id ?? null;
+			if (ctx.meta.auditResourceId !== undefined) resourceId = ctx.meta.auditResourceId;
+			const entry = {
+				org_id: actor.org_id,
+				actor_type: actor.type,
+				actor_id: actor.id,
+				actor_name: actor.name,
+				action: ctx?.meta.auditAction ?? spec.action,
+				resource_id: resourceId,
+				outcome,
+				status_code: status,
+				details: { ...redactBody(ctx?.meta.body ?? {}), ...(ctx?.meta.auditDetails ?? {}) },
+				ip: clientIp(req),
+				user_agent: req.headers["user-agent"] ?? null,
+				request_id: req.$requestId
+			};
+			try {
+				await this.broker.call("audit.record", entry, { requestID: req.$requestId });
+			} catch (err) {
+				this.logger.error({ err, request_id: req.$requestId }, "Could not write the audit entry");
+			}
+		}
+	},
+
+	created(this: ApiThis) {
+		this.settings.port = this.config.port;
+		this.limiter = new RateLimiter(this.platform.redis);
+		this.httpMetrics = new HttpMetrics(this.broker);
+		this.settingsCache = new SettingsCache(
+			() => this.broker.call("admin.currentSettings"),
+			() => defaultSettings(this.config)
+		);
+	}
+};
+
+export default ApiService;

@@ -1,0 +1,15 @@
+import type { ServiceSchema } from "moleculer";
+import AdminService from "./admin/admin.service";
+import ApiService from "./api/api.service";
+import AuditService from "./audit/audit.service";
+import AuthService from "./auth/auth.service";
+import RbacService from "./rbac/rbac.service";
+
+/** Every service of Fluxgate by name; `SERVICES=a,b` picks some of them for a node. */
+export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
+	admin: AdminService,
+	rbac: RbacService,
+	auth: AuthService,
+	audit: AuditService,
+	api: ApiService
+};
