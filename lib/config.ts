@@ -21,6 +21,8 @@ export interface Config {
 	masterKey: string | null;
 	jwtSecret: string | null;
 	nodeId: string | null;
+	/** Runs one agent actor executes at once; more wait in its mailbox. */
+	actorConcurrency: number;
 	version: string;
 }
 
@@ -64,6 +66,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
 		masterKey: env.FLUXGATE_MASTER_KEY || null,
 		jwtSecret: env.FLUXGATE_JWT_SECRET || null,
 		nodeId: env.NODE_ID || null,
+		actorConcurrency: intOf(env.FLUXGATE_ACTOR_CONCURRENCY, 32, "FLUXGATE_ACTOR_CONCURRENCY") || 32,
 		version: PACKAGE_VERSION
 	};
 	return { ...config, ...overrides };

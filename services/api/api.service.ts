@@ -246,6 +246,8 @@ const ApiService: Schema<ApiThis> = {
 			for (const key of Object.keys(params)) delete params[key];
 			Object.assign(params, merged);
 			ctx.meta.body = body;
+			const idempotencyKey = req.headers["idempotency-key"];
+			if (typeof idempotencyKey === "string") ctx.meta.idempotencyKey = idempotencyKey;
 		},
 
 		checkAccess(this: ApiThis, principal: Principal, access: RouteAccess | undefined) {
@@ -268,7 +270,7 @@ const ApiService: Schema<ApiThis> = {
 
 		async afterCall(this: ApiThis, ctx: Context<any, any>, req: Req, res: ServerResponse, data: unknown) {
 			const action = req.$action as ActionDef;
-			const status = action.openapi?.status ?? 200;
+			const status = ctx.meta.$statusCode ?? action.openapi?.status ?? 200;
 			ctx.meta.$statusCode = status;
 			if (status === 201 && data && typeof data === "object" && "id" in data) ctx.meta.$location = `${req.parsedUrl}/${(data as any).id}`;
 			if (action.audit) await this.audit(req, action, "success", status, data);

@@ -1,0 +1,16 @@
+import { createBroker } from "../../lib/broker";
+import { loadConfig } from "../../lib/config";
+
+// One Fluxgate node on an empty in-memory store, no rate limit in the way of the measurement.
+async function main() {
+	const config = loadConfig({ ...process.env, FLUXGATE_STORE: process.env.FLUXGATE_STORE ?? "memory", LOG_LEVEL: "warn" }, { port: 0, rateLimitPerMinute: 100_000_000 });
+	const broker = createBroker(config);
+	await broker.start();
+	const port = (broker.getLocalService("api") as any).server.address().port;
+	process.stdout.write(`READY ${port}\n`);
+}
+
+main().catch(err => {
+	console.error(err);
+	process.exit(1);
+});

@@ -1,0 +1,84 @@
+export interface QueuedRun {
+	run_id: string;
+	org_id: string;
+	agent_id: string;
+}
+
+/**
+ * Queued runs wait here until their org is under its concurrency limit (§26 `max_concurrent_runs`);
+ * orgs are served round-robin so one org's burst cannot starve the others.
+ */
+export class FairDispatcher {
+	private readonly queues = new Map<string, QueuedRun[]>();
+	private readonly inFlight = new Map<string, Set<string>>();
+	private pumping = false;
+	private again = false;
+
+	constructor(
+		private readonly limitOf: (orgId: string) => Promise<number>,
+		private readonly dispatch: (run: QueuedRun) => Promise<boolean>
+	) {}
+
+	enqueue(run: QueuedRun): void {
+		if (this.inFlight.get(run.org_id)?.has(run.run_id)) return;
+		const queue = this.queues.get(run.org_id) ?? [];
+		if (queue.some(q => q.run_id === run.run_id)) return;
+		queue.push(run);
+		this.queues.set(run.org_id, queue);
+		void this.pump();
+	}
+
+	/** A run that is already executing counts toward its org's limit (used after a restart). */
+	markInFlight(orgId: string, runId: string): void {
+		const set = this.inFlight.get(orgId) ?? new Set();
+		set.add(runId);
+		this.inFlight.set(orgId, set);
+	}
+
+	finished(orgId: string, runId: string): void {
+		this.inFlight.get(orgId)?.delete(runId);
+		const queue = this.queues.get(orgId);
+		if (queue) this.queues.set(orgId, queue.filter(q => q.run_id !== runId));
+		void this.pump();
+	}
+
+	queuedCount(): number {
+		let n = 0;
+		for (const q of this.queues.values()) n += q.length;
+		return n;
+	}
+
+	async pump(): Promise<void> {
+		if (this.pumping) {
+			this.again = true;
+			return;
+		}
+		this.pumping = true;
+		try {
+			do {
+				this.again = false;
+				let progressed = true;
+				while (progressed) {
+					progressed = false;
+					for (const [orgId, queue] of [...this.queues]) {
+						if (!queue.length) {
+							this.queues.delete(orgId);
+							continue;
+						}
+						const running = this.inFlight.get(orgId)?.size ?? 0;
+						if (running >= (await this.limitOf(orgId))) continue;
+						const next = queue.shift() as QueuedRun;
+						this.markInFlight(orgId, next.run_id);
+						if (await this.dispatch(next)) progressed = true;
+						else {
+							// No actor could take it now: it stays queued for the sweeper to retry.
+							this.inFlight.get(orgId)?.delete(next.run_id);
+						}
+					}
+				}
+			} while (this.again);
+		} finally {
+			this.pumping = false;
+		}
+	}
+}

@@ -1,0 +1,135 @@
+import * as errors from "../../lib/errors";
+
+export type RunStatus = "queued" | "running" | "awaiting_approval" | "completed" | "failed" | "cancelled" | "blocked";
+export type RunMode = "production" | "test";
+export type Trigger = "api" | "schedule" | "event" | "chat" | "workflow" | "coordination" | "public";
+
+export const TERMINAL: ReadonlySet<RunStatus> = new Set(["completed", "failed", "cancelled", "blocked"]);
+export const ACTIVE_STATUSES: RunStatus[] = ["queued", "running", "awaiting_approval"];
+
+export interface RunDoc {
+	id: string;
+	org_id: string;
+	agent_id: string;
+	agent_version: number;
+	/** The caller pinned `agent_version` (retries keep it). */
+	pinned_version: boolean;
+	status: RunStatus;
+	mode: RunMode;
+	trigger: Trigger;
+	trigger_ref: string | null;
+	parent_run_id: string | null;
+	replay_of: string | null;
+	replay_tool_outputs: boolean;
+	input: string;
+	output: string | null;
+	error: { code: string; message: string } | null;
+	session_id: string | null;
+	end_user_id: string | null;
+	customer_id: string | null;
+	metadata: Record<string, unknown>;
+	model: string;
+	tokens_input: number;
+	tokens_output: number;
+	cost_usd: number;
+	savings_usd: number;
+	latency_ms: number;
+	max_cost_usd: number | null;
+	ab_test_id: string | null;
+	ab_variant: "a" | "b" | null;
+	created_by: string | null;
+	started_at: string | null;
+	completed_at: string | null;
+	/** Node executing the run and until when its lease holds (internal). */
+	lease_owner: string | null;
+	lease_expires_at: string | null;
+	dispatched_at: string | null;
+	created_at: string;
+	updated_at: string;
+}
+
+export interface StepDoc {
+	id: string;
+	org_id: string;
+	run_id: string;
+	index: number;
+	type: "llm_call" | "tool_call" | "policy_check" | "approval" | "memory" | "message" | "retrieval";
+	name: string;
+	status: "running" | "awaiting" | "completed" | "failed" | "denied" | "simulated";
+	input: unknown;
+	output: unknown;
+	error: { code: string; message: string } | null;
+	tokens_input: number;
+	tokens_output: number;
+	cost_usd: number;
+	latency_ms: number;
+	model: string | null;
+	tool_id: string | null;
+	approval_id: string | null;
+	started_at: string;
+	completed_at: string | null;
+	created_at: string;
+	updated_at: string;
+}
+
+const INTERNAL_RUN_FIELDS = ["lease_owner", "lease_expires_at", "dispatched_at", "pinned_version", "replay_tool_outputs"] as const;
+
+export function presentRun(doc: RunDoc) {
+	const out: Record<string, unknown> = { ...doc };
+	for (const f of INTERNAL_RUN_FIELDS) delete out[f];
+	return out;
+}
+
+export function presentStep(doc: StepDoc) {
+	const { org_id: _org, ...step } = doc;
+	return step;
+}
+
+const STEP_PAYLOAD_CAP = 64 * 1024;
+
+/** Step input/output over 64 KiB become `{truncated, preview}` (§2). */
+export function capPayload(value: unknown): unknown {
+	if (value === undefined) return null;
+	const json = JSON.stringify(value);
+	if (json === undefined || json.length <= STEP_PAYLOAD_CAP) return value;
+	return { truncated: true, preview: json.slice(0, STEP_PAYLOAD_CAP) };
+}
+
+/** Mode rules of acceptance (§2 rules 1–2): 409 AGENT_NOT_RUNNABLE when the agent cannot run this way. */
+export function resolveMode(agentStatus: string, requested: RunMode | undefined): RunMode {
+	if (agentStatus === "suspended" || agentStatus === "archived") {
+		throw errors.conflict("AGENT_NOT_RUNNABLE", `The agent is ${agentStatus}: promote it to active to run it`, { status: agentStatus });
+	}
+	if (agentStatus === "draft") {
+		if (requested !== "test") throw errors.conflict("AGENT_NOT_RUNNABLE", 'A draft agent runs only with "mode": "test"', { status: agentStatus });
+		return "test";
+	}
+	if (agentStatus === "testing") {
+		if (requested === "production") throw errors.conflict("AGENT_NOT_RUNNABLE", "A testing agent runs only in test mode: promote it to active first", { status: agentStatus });
+		return "test";
+	}
+	return requested ?? "production";
+}
+
+export const round6 = (n: number): number => Math.round((n + Number.EPSILON) * 1e6) / 1e6;
+
+export const RUN_SCHEMA = {
+	type: "object",
+	properties: Object.fromEntries(
+		[
+			"id", "org_id", "agent_id", "agent_version", "status", "mode", "trigger", "trigger_ref", "parent_run_id", "replay_of", "input", "output", "error",
+			"session_id", "end_user_id", "customer_id", "metadata", "model", "tokens_input", "tokens_output", "cost_usd", "savings_usd", "latency_ms",
+			"max_cost_usd", "ab_test_id", "ab_variant", "created_by", "started_at", "completed_at", "created_at", "updated_at"
+		].map(k => [k, {}])
+	)
+};
+
+export const STEP_SCHEMA = {
+	type: "object",
+	properties: Object.fromEntries(
+		[
+			"id", "run_id", "index", "type", "name", "status", "input", "output", "error", "tokens_input", "tokens_output", "cost_usd", "latency_ms",
+			"model", "tool_id", "approval_id", "started_at", "completed_at", "created_at", "updated_at"
+		].map(k => [k, {}])
+	)
+};

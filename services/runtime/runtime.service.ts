@@ -1,0 +1,680 @@
+import { createHash } from "node:crypto";
+import type { Context } from "moleculer";
+import { callIfPresent } from "../../lib/calls";
+import { canonicalJson } from "../../lib/canonical-json";
+import * as errors from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import type { Principal } from "../../lib/principal";
+import type { Schema } from "../../lib/schema";
+import type { Filter, Repository } from "../../lib/store";
+import { UniqueViolation } from "../../lib/store";
+import { nowIso, toIso } from "../../lib/time";
+import { dateTime, LIST_QUERY, listOptions, query } from "../../lib/validation";
+import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
+import { FairDispatcher, type QueuedRun } from "./dispatcher";
+import { RunMetrics } from "./metrics";
+import {
+	ACTIVE_STATUSES, capPayload, presentRun, presentStep, resolveMode, round6, RUN_SCHEMA, STEP_SCHEMA, TERMINAL,
+	type RunDoc, type RunMode, type RunStatus, type StepDoc, type Trigger
+} from "./runs";
+import { RunHub, SseStream, type RunEvent } from "./stream";
+
+interface IdempotencyDoc {
+	id: string;
+	org_id: string;
+	key: string;
+	body_hash: string;
+	status: number;
+	response: unknown;
+	expires_at: string;
+	created_at: string;
+	updated_at: string;
+}
+
+interface RuntimeThis extends PlatformThis {
+	repos: { runs: Repository<RunDoc>; steps: Repository<StepDoc>; idempotency: Repository<IdempotencyDoc> };
+	hub: RunHub;
+	dispatcher: FairDispatcher;
+	runMetrics: RunMetrics;
+	sweepTimer: NodeJS.Timeout | null;
+	[k: string]: any;
+}
+
+type Ctx<P = any> = Context<P, { principal: Principal; idempotencyKey?: string; $statusCode?: number; $responseType?: string; $responseHeaders?: Record<string, string> }>;
+
+/** A run whose node stopped renewing its lease this long ago is taken over by another node. */
+export const LEASE_MS = 15_000;
+const SWEEP_INTERVAL_MS = 5_000;
+/** A queued run not picked up by any actor for this long is failed with WORKER_LOST. */
+const UNDISPATCHABLE_MS = 60_000;
+const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
+
+const RUN_INPUT = {
+	agent_id: { type: "string", min: 1, max: 64 },
+	input: { type: "string", min: 1, max: 100000 },
+	mode: { type: "enum", values: ["production", "test"], optional: true },
+	agent_version: { type: "number", integer: true, min: 1, optional: true },
+	session_id: { type: "string", min: 1, max: 128, optional: true, nullable: true },
+	end_user_id: { type: "string", min: 1, max: 128, optional: true, nullable: true },
+	customer_id: { type: "string", min: 1, max: 64, optional: true, nullable: true },
+	metadata: { type: "object", optional: true },
+	max_cost_usd: { type: "number", positive: true, optional: true, nullable: true }
+};
+
+const RUN_FILTERS = {
+	agent_id: query({ type: "string", max: 64 }),
+	status: query({ type: "enum", values: ["queued", "running", "awaiting_approval", "completed", "failed", "cancelled", "blocked"] }),
+	trigger: query({ type: "enum", values: ["api", "schedule", "event", "chat", "workflow", "coordination", "public"] }),
+	mode: query({ type: "enum", values: ["production", "test"] }),
+	session_id: query({ type: "string", max: 128 }),
+	end_user_id: query({ type: "string", max: 128 }),
+	customer_id: query({ type: "string", max: 64 }),
+	parent_run_id: query({ type: "string", max: 64 }),
+	created_after: dateTime({ optional: true }),
+	created_before: dateTime({ optional: true })
+};
+
+function runFilter(params: Record<string, any>): Filter {
+	const filter: Filter = {};
+	for (const key of ["agent_id", "status", "trigger", "mode", "session_id", "end_user_id", "customer_id", "parent_run_id"]) {
+		if (params[key] !== undefined) filter[key] = params[key];
+	}
+	const range: Record<string, string> = {};
+	if (params.created_after) range.$gte = toIso(params.created_after);
+	if (params.created_before) range.$lt = toIso(params.created_before);
+	if (Object.keys(range).length) filter.created_at = range;
+	return filter;
+}
+
+const bodyHash = (body: unknown) => createHash("sha256").update(canonicalJson(body ?? {})).digest("hex");
+
+export const actorName = (agentId: string) => `agent-actor.${agentId}`;
+
+const RuntimeService: Schema<RuntimeThis> = {
+	name: "runtime",
+	mixins: [StoreMixin({
+		runs: [{ fields: ["agent_id"] }, { fields: ["status"] }, { fields: ["created_at"] }],
+		steps: [{ fields: ["run_id", "index"], unique: true }],
+		idempotency: [{ fields: ["org_id", "key"], unique: true }]
+	})],
+	settings: { rest: "/runtime" },
+	metadata: { schemas: { Run: RUN_SCHEMA, Step: STEP_SCHEMA } },
+
+	actions: {
+		createRun: {
+			rest: "POST /runs",
+			access: ["runtime:execute"],
+			audit: { action: "run.create", resource: null },
+			openapi: { summary: "Start a run of an agent", status: 202, response: "Run" },
+			params: { ...RUN_INPUT, wait: { type: "boolean", optional: true }, timeout_seconds: { type: "number", integer: true, min: 1, max: 300, optional: true } },
+			handler(this: RuntimeThis, ctx: Ctx) {
+				return this.withIdempotency(ctx, () => this.acceptAndMaybeWait(ctx, !!ctx.params.wait));
+			}
+		},
+
+		execute: {
+			rest: "POST /execute",
+			access: ["runtime:execute"],
+			audit: { action: "run.create", resource: null },
+			openapi: { summary: "Run an agent and wait for the result", status: 200, response: "Run" },
+			params: { ...RUN_INPUT, timeout_seconds: { type: "number", integer: true, min: 1, max: 300, optional: true } },
+			handler(this: RuntimeThis, ctx: Ctx) {
+				return this.withIdempotency(ctx, () => this.acceptAndMaybeWait(ctx, true));
+			}
+		},
+
+		listRuns: {
+			rest: "GET /runs",
+			access: ["runtime:read"],
+			openapi: { summary: "List runs", response: "List:Run" },
+			params: { ...LIST_QUERY, ...RUN_FILTERS },
+			async handler(this: RuntimeThis, ctx: Ctx) {
+				const page = await this.repos.runs.forOrg(ctx.meta.principal.org_id).list(runFilter(ctx.params), listOptions(ctx.params));
+				return { ...page, items: page.items.map(presentRun) };
+			}
+		},
+
+		getRun: {
+			rest: "GET /runs/:run_id",
+			access: ["runtime:read"],
+			openapi: { summary: "Get a run", response: "Run" },
+			params: { run_id: "string" },
+			async handler(this: RuntimeThis, ctx: Ctx) {
+				return presentRun(await this.requireRun(ctx.meta.principal.org_id, ctx.params.run_id));
+			}
+		},
+
+		listSteps: {
+			rest: "GET /runs/:run_id/steps",
+			access: ["runtime:read"],
+			openapi: { summary: "Steps of a run, index ascending", response: "List:Step" },
+			params: {
+				run_id: "string",
+				limit: LIST_QUERY.limit,
+				offset: LIST_QUERY.offset,
+				type: query({ type: "enum", values: ["llm_call", "tool_call", "policy_check", "approval", "memory", "message", "retrieval"] })
+			},
+			async handler(this: RuntimeThis, ctx: Ctx) {
+				const orgId = ctx.meta.principal.org_id;
+				await this.requireRun(orgId, ctx.params.run_id);
+				const filter: Filter = { run_id: ctx.params.run_id };
+				if (ctx.params.type) filter.type = ctx.params.type;
+				const page = await this.repos.steps.forOrg(orgId).list(filter, { ...listOptions(ctx.params), sort: { index: 1 } });
+				return { ...page, items: page.items.map(presentStep) };
+			}
+		},
+
+		cancel: {
+			rest: "POST /runs/:run_id/cancel",
+			access: ["runtime:execute"],
+			audit: { action: "run.cancel" },
+			openapi: { summary: "Cancel a queued, running or paused run", response: "Run" },
+			params: { run_id: "string", reason: { type: "string", max: 500, optional: true } },
+			async handler(this: RuntimeThis, ctx: Ctx) {
+				const orgId = ctx.meta.principal.org_id;
+				const run = await this.requireRun(orgId, ctx.params.run_id);
+				if (TERMINAL.has(run.status)) throw errors.invalidStateTransition(run.status, "cancelled");
+				const cancelled = await this.finish(run, "cancelled", { error: { code: "CANCELLED", message: ctx.params.reason || "cancelled by request" } }, ACTIVE_STATUSES);
+				if (!cancelled) throw errors.invalidStateTransition((await this.requireRun(orgId, run.id)).status, "cancelled");
+				return presentRun(cancelled);
+			}
+		},
+
+		stream: {
+			rest: "GET /runs/:run_id/stream",
+			access: ["runtime:read"],
+			openapi: { summary: "Live run events (SSE)", produces: "text/event-stream" },
+			params: { run_id: "string" },
+			async handler(this: RuntimeThis, ctx: Ctx) {
+				const run = await this.requireRun(ctx.meta.principal.org_id, ctx.params.run_id);
+				ctx.meta.$responseType = "text/event-stream";
+				ctx.meta.$responseHeaders = { "Cache-Control": "no-cache", Connection: "keep-alive", "X-Accel-Buffering": "no" };
+				return this.openStream(run);
+			}
+		},
+
+		retry: {
+			rest: "POST /runs/:run_id/retry",
+			access: ["runtime:execute"],
+			audit: { action: "run.retry" },
+			openapi: { summary: "Run a failed, cancelled or blocked run again", status: 202, response: "Run" },
+			params: { run_id: "string" },
+			async handler(this: RuntimeThis, ctx: Ctx) {
+				const original = await this.requireRun(ctx.meta.principal.org_id, ctx.params.run_id);
+				if (!["failed", "cancelled", "blocked"].includes(original.status)) throw errors.invalidStateTransition(original.status, "queued");
+				const run = await this.accept(ctx, {
+					agent_id: original.agent_id,
+					input: original.input,
+					mode: original.mode,
+					agent_version: original.pinned_version ? original.agent_version : undefined,
+					session_id: original.session_id,
+					end_user_id: original.end_user_id,
+					customer_id: original.customer_id,
+					metadata: original.metadata,
+					max_cost_usd: original.max_cost_usd,
+					parent_run_id: original.id
+				});
+				return presentRun(run);
+			}
+		},
+
+		replay: {
+			rest: "POST /runs/:run_id/replay",
+			access: ["runtime:execute"],
+			audit: { action: "run.replay" },
+			openapi: { summary: "Replay a finished run against another agent version", status: 202, response: "Run" },
+			params: { run_id: "string", agent_version: { type: "number", integer: true, min: 1, optional: true }, replay_tool_outputs: { type: "boolean", optional: true } },
+			async handler(this: RuntimeThis, ctx: Ctx) {
+				const original = await this.requireRun(ctx.meta.principal.org_id, ctx.params.run_id);
+				if (!TERMINAL.has(original.status)) throw errors.invalidStateTransition(original.status, "queued");
+				const run = await this.accept(ctx, {
+					agent_id: original.agent_id,
+					input: original.input,
+					mode: "test",
+					forceTest: true,
+					agent_version: ctx.params.agent_version,
+					session_id: original.session_id,
+					end_user_id: original.end_user_id,
+					customer_id: original.customer_id,
+					metadata: original.metadata,
+					max_cost_usd: original.max_cost_usd,
+					parent_run_id: original.id,
+					replay_of: original.id,
+					replay_tool_outputs: ctx.params.replay_tool_outputs ?? true
+				});
+				return presentRun(run);
+			}
+		},
+
+		// Internal actions: agent actors on runtime nodes drive runs through these.
+
+		claimRun: {
+			visibility: "public",
+			params: { run_id: "string", node_id: "string" },
+			async handler(this: RuntimeThis, ctx: Context<{ run_id: string; node_id: string }>) {
+				return this.claim(ctx.params.run_id, ctx.params.node_id);
+			}
+		},
+
+		recordStep: {
+			visibility: "public",
+			params: { run_id: "string", org_id: "string", step: "object" },
+			async handler(this: RuntimeThis, ctx: Context<{ run_id: string; org_id: string; step: Partial<StepDoc> & { index: number } }>) {
+				return this.saveStep(ctx.params.org_id, ctx.params.run_id, ctx.params.step);
+			}
+		},
+
+		setStatus: {
+			visibility: "public",
+			params: { run_id: "string", org_id: "string", status: { type: "enum", values: ["running", "awaiting_approval"] } },
+			async handler(this: RuntimeThis, ctx: Context<{ run_id: string; org_id: string; status: RunStatus }>) {
+				const { run_id, org_id, status } = ctx.params;
+				const run = await this.repos.runs.forOrg(org_id).get(run_id);
+				if (!run || TERMINAL.has(run.status) || run.status === status) return run ? presentRun(run) : null;
+				const updated = await this.repos.runs.forOrg(org_id).updateWhere({ id: run_id, status: run.status }, { $set: { status, updated_at: nowIso() } });
+				if (updated) this.announceStatus(updated, run.status);
+				return updated ? presentRun(updated) : null;
+			}
+		},
+
+		finishRun: {
+			visibility: "public",
+			params: { run_id: "string", org_id: "string", status: { type: "enum", values: ["completed", "failed", "cancelled", "blocked"] }, node_id: { type: "string", optional: true } },
+			async handler(this: RuntimeThis, ctx: Context<any>) {
+				const { run_id, org_id, status, output, error, totals } = ctx.params;
+				const run = await this.repos.runs.forOrg(org_id).get(run_id);
+				if (!run) return null;
+				const done = await this.finish(run, status, { output: output ?? null, error: error ?? null, ...(totals ?? {}) }, ["running", "awaiting_approval", "queued"]);
+				return done ? presentRun(done) : presentRun((await this.repos.runs.forOrg(org_id).get(run_id)) as RunDoc);
+			}
+		},
+
+		renewLeases: {
+			visibility: "public",
+			params: { node_id: "string", run_ids: { type: "array", items: "string" } },
+			async handler(this: RuntimeThis, ctx: Context<{ node_id: string; run_ids: string[] }>) {
+				if (!ctx.params.run_ids.length) return 0;
+				return this.repos.runs.platformWide().updateMany(
+					{ id: { $in: ctx.params.run_ids }, lease_owner: ctx.params.node_id, status: { $in: ["running", "awaiting_approval"] } },
+					{ $set: { lease_expires_at: new Date(Date.now() + LEASE_MS).toISOString() } }
+				);
+			}
+		},
+
+		publishToken: {
+			visibility: "public",
+			params: { run_id: "string", step_index: "number", text: "string" },
+			handler(this: RuntimeThis, ctx: Context<{ run_id: string; step_index: number; text: string }>) {
+				ctx.broadcast("runtime.run.event", { run_id: ctx.params.run_id, event: "token", data: ctx.params }, "runtime");
+				return true;
+			}
+		},
+
+		cancelQueuedForAgent: {
+			visibility: "public",
+			params: { org_id: "string", agent_id: "string", code: { type: "string", optional: true } },
+			async handler(this: RuntimeThis, ctx: Context<{ org_id: string; agent_id: string; code?: string }>) {
+				const queued = await this.repos.runs.forOrg(ctx.params.org_id).find({ agent_id: ctx.params.agent_id, status: "queued" });
+				const code = ctx.params.code ?? "CANCELLED";
+				for (const run of queued) await this.finish(run, "cancelled", { error: { code, message: code === "AGENT_ARCHIVED" ? "The agent was archived" : "cancelled" } }, ["queued"]);
+				return queued.length;
+			}
+		},
+
+		costBuckets: {
+			visibility: "public",
+			params: { org_id: "string", agent_id: "string", granularity: { type: "enum", values: ["day", "month"] }, start: "string", end: "string" },
+			async handler(this: RuntimeThis, ctx: Context<any>) {
+				const { org_id, agent_id, granularity, start, end } = ctx.params;
+				const runs = await this.repos.runs.forOrg(org_id).find({ agent_id, created_at: { $gte: start, $lt: end } });
+				const bucketOf = (iso: string) => (granularity === "day" ? `${iso.slice(0, 10)}T00:00:00.000Z` : `${iso.slice(0, 7)}-01T00:00:00.000Z`);
+				const buckets = new Map<string, { cost_usd: number; runs: number; tokens_input: number; tokens_output: number }>();
+				for (const run of runs) {
+					const b = buckets.get(bucketOf(run.created_at)) ?? { cost_usd: 0, runs: 0, tokens_input: 0, tokens_output: 0 };
+					b.cost_usd = round6(b.cost_usd + run.cost_usd);
+					b.runs += 1;
+					b.tokens_input += run.tokens_input;
+					b.tokens_output += run.tokens_output;
+					buckets.set(bucketOf(run.created_at), b);
+				}
+				const total = round6(runs.reduce((sum, r) => sum + r.cost_usd, 0));
+				return { total_cost_usd: total, buckets: Object.fromEntries(buckets) };
+			}
+		},
+
+		stats: {
+			visibility: "public",
+			async handler(this: RuntimeThis) {
+				const runs = this.repos.runs.platformWide();
+				const since = new Date(Date.now() - 24 * 3600 * 1000).toISOString();
+				const recent = await runs.find({ created_at: { $gte: since } });
+				return {
+					runs_total: await runs.count(),
+					runs_last_24h: recent.length,
+					runs_running: await runs.count({ status: "running" }),
+					runs_queued: await runs.count({ status: "queued" }),
+					tokens_last_24h: recent.reduce((s, r) => s + r.tokens_input + r.tokens_output, 0),
+					cost_usd_last_24h: round6(recent.reduce((s, r) => s + r.cost_usd, 0))
+				};
+			}
+		}
+	},
+
+	events: {
+		"runtime.run.event"(this: RuntimeThis, ctx: Context<{ run_id: string; event: string; data: unknown }>) {
+			this.hub.publish(ctx.params.run_id, { event: ctx.params.event, data: ctx.params.data });
+		},
+		// A runtime node joined: runs waiting for an actor may have one now.
+		"$node.connected"(this: RuntimeThis) {
+			setTimeout(() => this.sweep().catch(() => undefined), 1000).unref();
+		}
+	},
+
+	methods: {
+		async requireRun(this: RuntimeThis, orgId: string, runId: string): Promise<RunDoc> {
+			const run = await this.repos.runs.forOrg(orgId).get(runId);
+			if (!run) throw errors.notFound("Run");
+			return run;
+		},
+
+		/** Accept a run (§2 acceptance rules), persist it `queued`, hand it to the dispatcher. */
+		async accept(this: RuntimeThis, ctx: Ctx, input: Record<string, any>): Promise<RunDoc> {
+			const principal = ctx.meta.principal;
+			const orgId = principal.org_id;
+			const found: any = await ctx.call("agents.getForRun", { org_id: orgId, agent_id: input.agent_id, version: input.agent_version });
+			if (!found) {
+				if (input.agent_version && (await ctx.call("agents.exists", { org_id: orgId, agent_id: input.agent_id }))) {
+					throw errors.referenceNotFound("agent_version", `Version ${input.agent_version} of the agent`);
+				}
+				throw errors.referenceNotFound("agent_id", "Agent");
+			}
+			const mode: RunMode = input.forceTest ? resolveReplayMode(found.agent.status) : resolveMode(found.agent.status, input.mode);
+			const now = nowIso();
+			const run: RunDoc = {
+				id: newId("run"),
+				org_id: orgId,
+				agent_id: input.agent_id,
+				agent_version: found.version,
+				pinned_version: input.agent_version != null,
+				status: "queued",
+				mode,
+				trigger: (input.trigger ?? "api") as Trigger,
+				trigger_ref: input.trigger_ref ?? null,
+				parent_run_id: input.parent_run_id ?? null,
+				replay_of: input.replay_of ?? null,
+				replay_tool_outputs: !!input.replay_tool_outputs,
+				input: input.input,
+				output: null,
+				error: null,
+				session_id: input.session_id ?? null,
+				end_user_id: input.end_user_id ?? null,
+				customer_id: input.customer_id ?? null,
+				metadata: input.metadata ?? {},
+				model: found.config.model,
+				tokens_input: 0,
+				tokens_output: 0,
+				cost_usd: 0,
+				savings_usd: 0,
+				latency_ms: 0,
+				max_cost_usd: input.max_cost_usd ?? found.config.max_cost_usd_per_run ?? null,
+				ab_test_id: null,
+				ab_variant: null,
+				created_by: input.trigger && input.trigger !== "api" ? null : principal.id,
+				started_at: null,
+				completed_at: null,
+				lease_owner: null,
+				lease_expires_at: null,
+				dispatched_at: null,
+				created_at: now,
+				updated_at: now
+			};
+			await this.repos.runs.forOrg(orgId).insert(run);
+			this.runMetrics.queued(+1);
+			this.announce(run, "run.queued");
+			this.dispatcher.enqueue({ run_id: run.id, org_id: orgId, agent_id: run.agent_id });
+			return run;
+		},
+
+		async acceptAndMaybeWait(this: RuntimeThis, ctx: Ctx, wait: boolean) {
+			const run = await this.accept(ctx, ctx.params);
+			if (!wait) {
+				ctx.meta.$statusCode = 202;
+				return presentRun(run);
+			}
+			const done = await this.waitForTerminal(run, (ctx.params.timeout_seconds ?? 60) * 1000);
+			ctx.meta.$statusCode = done && TERMINAL.has(done.status) ? 200 : 202;
+			return presentRun(done ?? run);
+		},
+
+		waitForTerminal(this: RuntimeThis, run: RunDoc, timeoutMs: number): Promise<RunDoc | null> {
+			return new Promise(resolve => {
+				let settled = false;
+				const finish = (value: RunDoc | null) => {
+					if (settled) return;
+					settled = true;
+					clearTimeout(timer);
+					unsubscribe();
+					resolve(value);
+				};
+				const unsubscribe = this.hub.subscribe(run.id, (e: RunEvent) => {
+					if (e.event === "run.completed" || e.event === "run.failed") finish(e.data as RunDoc);
+				});
+				const timer = setTimeout(() => this.repos.runs.forOrg(run.org_id).get(run.id).then(finish, () => finish(null)), timeoutMs);
+				// The run may have ended before we subscribed.
+				this.repos.runs.forOrg(run.org_id).get(run.id).then(current => {
+					if (current && TERMINAL.has(current.status)) finish(presentRun(current) as RunDoc);
+				});
+			});
+		},
+
+		/** §0.12: same key and body → the original answer; same key, other body → 409. */
+		async withIdempotency(this: RuntimeThis, ctx: Ctx, work: () => Promise<unknown>) {
+			const key = ctx.meta.idempotencyKey;
+			if (key === undefined) return work();
+			if (!/^[\x20-\x7e]{1,255}$/.test(key)) throw errors.validation([{ field: "Idempotency-Key", message: "must be 1–255 printable ASCII characters" }]);
+			const orgId = ctx.meta.principal.org_id;
+			const repo = this.repos.idempotency.forOrg(orgId);
+			const hash = bodyHash(ctx.params);
+			const previous = await repo.findOne({ key, expires_at: { $gt: nowIso() } });
+			if (previous) {
+				if (previous.body_hash !== hash) throw errors.conflict("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with a different body: use a new key");
+				ctx.meta.$statusCode = previous.status;
+				ctx.meta.$responseHeaders = { "Idempotent-Replayed": "true" };
+				return previous.response;
+			}
+			await repo.deleteMany({ key });
+			const response = await work();
+			try {
+				await repo.insert({ id: newId("idk"), key, body_hash: hash, status: ctx.meta.$statusCode ?? 200, response, expires_at: new Date(Date.now() + IDEMPOTENCY_TTL_MS).toISOString() });
+			} catch (err) {
+				if (!(err instanceof UniqueViolation)) throw err;
+			}
+			return response;
+		},
+
+		/** Hands a queued run to an actor of its agent (or a transient one for drafts). */
+		async dispatchRun(this: RuntimeThis, q: QueuedRun): Promise<boolean> {
+			const runs = this.repos.runs.forOrg(q.org_id);
+			try {
+				const actor = `${actorName(q.agent_id)}.run`;
+				const target = (this.broker.registry as any).actions.isAvailable(actor) ? actor : "actors.execute";
+				if (!(this.broker.registry as any).actions.isAvailable(target)) return false;
+				await runs.updateWhere({ id: q.run_id, status: "queued" }, { $set: { dispatched_at: nowIso() } });
+				await this.broker.call(target, { run_id: q.run_id, org_id: q.org_id, agent_id: q.agent_id });
+				return true;
+			} catch (err) {
+				this.logger.warn({ err, run_id: q.run_id }, "Dispatch failed; the run stays queued");
+				return false;
+			}
+		},
+
+		async claim(this: RuntimeThis, runId: string, nodeId: string) {
+			const runs = this.repos.runs.platformWide();
+			const run = await runs.get(runId);
+			if (!run || TERMINAL.has(run.status)) return null;
+			const now = nowIso();
+			const lease = new Date(Date.now() + LEASE_MS).toISOString();
+			let claimed: RunDoc | null = null;
+			if (run.status === "queued") {
+				claimed = await runs.updateWhere(
+					{ id: runId, status: "queued" },
+					{ $set: { status: "running", started_at: run.started_at ?? now, lease_owner: nodeId, lease_expires_at: lease, updated_at: now } }
+				);
+				if (claimed) {
+					this.runMetrics.queued(-1);
+					this.announceStatus(claimed, "queued");
+					this.announce(claimed, "run.started");
+				}
+			} else if (run.lease_owner === nodeId || !run.lease_expires_at || run.lease_expires_at < now) {
+				claimed = await runs.updateWhere(
+					{ id: runId, status: run.status, lease_owner: run.lease_owner },
+					{ $set: { lease_owner: nodeId, lease_expires_at: lease, updated_at: now } }
+				);
+			}
+			if (!claimed) return null;
+			const steps = await this.repos.steps.forOrg(run.org_id).find({ run_id: runId }, { sort: { index: 1 } });
+			const replay_steps = claimed.replay_of && claimed.replay_tool_outputs ? await this.repos.steps.forOrg(run.org_id).find({ run_id: claimed.replay_of, type: "tool_call" }, { sort: { index: 1 } }) : [];
+			return { run: claimed, steps, replay_steps };
+		},
+
+		async saveStep(this: RuntimeThis, orgId: string, runId: string, step: Partial<StepDoc> & { index: number }) {
+			const run = await this.repos.runs.forOrg(orgId).get(runId);
+			if (!run || TERMINAL.has(run.status)) return { stopped: true };
+			const steps = this.repos.steps.forOrg(orgId);
+			const fields = { ...step, input: capPayload(step.input), output: capPayload(step.output) };
+			let saved = await steps.updateWhere({ run_id: runId, index: step.index }, { $set: { ...fields, updated_at: nowIso() } });
+			if (!saved) {
+				saved = await steps.insert({
+					id: newId("stp"),
+					run_id: runId,
+					name: "",
+					status: "running",
+					input: null,
+					output: null,
+					error: null,
+					tokens_input: 0,
+					tokens_output: 0,
+					cost_usd: 0,
+					latency_ms: 0,
+					model: null,
+					tool_id: null,
+					approval_id: null,
+					started_at: nowIso(),
+					completed_at: null,
+					...fields
+				} as StepDoc);
+			}
+			this.emitRunEvent(runId, "step", presentStep(saved));
+			return { stopped: false, step: presentStep(saved) };
+		},
+
+		/** Moves a run to a terminal status once (only from `from`), then tells everyone. */
+		async finish(this: RuntimeThis, run: RunDoc, status: RunStatus, fields: Partial<RunDoc>, from: RunStatus[]): Promise<RunDoc | null> {
+			const now = nowIso();
+			const latency = run.started_at ? Date.now() - Date.parse(run.started_at) : 0;
+			const done = await this.repos.runs.forOrg(run.org_id).updateWhere(
+				{ id: run.id, status: { $in: from } },
+				{ $set: { ...fields, status, completed_at: now, latency_ms: latency, lease_owner: null, lease_expires_at: null, updated_at: now } }
+			);
+			if (!done) return null;
+			if (run.status === "queued") this.runMetrics.queued(-1);
+			this.runMetrics.finished(done);
+			this.dispatcher.finished(run.org_id, run.id);
+			this.announceStatus(done, run.status);
+			if (status === "cancelled") this.broker.broadcast("runtime.run.cancelled", { run_id: run.id });
+			this.announce(done, `run.${status}`);
+			this.emitRunEvent(run.id, status === "completed" ? "run.completed" : "run.failed", presentRun(done));
+			return done;
+		},
+
+		announceStatus(this: RuntimeThis, run: RunDoc, previous: RunStatus) {
+			this.emitRunEvent(run.id, "run.status", { run_id: run.id, status: run.status, previous_status: previous });
+			if (run.status === "awaiting_approval") this.announce(run, "run.awaiting_approval");
+		},
+
+		/** Platform event on the bus (§0.16). */
+		announce(this: RuntimeThis, run: RunDoc, event: string) {
+			this.broker.broadcast(event, { org_id: run.org_id, run: presentRun(run) });
+		},
+
+		emitRunEvent(this: RuntimeThis, runId: string, event: string, data: unknown) {
+			this.broker.broadcast("runtime.run.event", { run_id: runId, event, data }, "runtime");
+		},
+
+		async openStream(this: RuntimeThis, run: RunDoc) {
+			const sse = new SseStream();
+			const unsubscribe = this.hub.subscribe(run.id, (e: RunEvent) => {
+				sse.send(e.event, e.data);
+				if (e.event === "run.completed" || e.event === "run.failed") setImmediate(() => sse.close());
+			});
+			sse.whenClosed(unsubscribe);
+			sse.send("run.status", { run_id: run.id, status: run.status, previous_status: null });
+			const steps = await this.repos.steps.forOrg(run.org_id).find({ run_id: run.id }, { sort: { index: 1 } });
+			for (const step of steps) sse.send("step", presentStep(step));
+			if (TERMINAL.has(run.status)) {
+				sse.send(run.status === "completed" ? "run.completed" : "run.failed", presentRun(run));
+				setImmediate(() => sse.close());
+			}
+			return sse.body;
+		},
+
+		/** Recovery: expired leases are resumed elsewhere; queued runs are dispatched again; hopeless ones fail. */
+		async sweep(this: RuntimeThis) {
+			const runs = this.repos.runs.platformWide();
+			const now = Date.now();
+			const expired = await runs.find({ status: { $in: ["running"] }, lease_expires_at: { $lt: new Date(now).toISOString() } });
+			for (const run of expired) {
+				if (!(await this.dispatchRun({ run_id: run.id, org_id: run.org_id, agent_id: run.agent_id })) && now - Date.parse(run.lease_expires_at as string) > UNDISPATCHABLE_MS) {
+					await this.finish(run, "failed", { error: { code: "WORKER_LOST", message: "The node running this run stopped and no runtime node could resume it" } }, ["running"]);
+				}
+			}
+			const stale = new Date(now - SWEEP_INTERVAL_MS).toISOString();
+			const waiting = await runs.find({ status: "queued", $or: [{ dispatched_at: null }, { dispatched_at: { $lt: stale } }] }, { sort: { created_at: 1 }, limit: 500 });
+			for (const run of waiting) {
+				if (now - Date.parse(run.created_at) > UNDISPATCHABLE_MS && !(this.broker.registry as any).actions.isAvailable(`${actorName(run.agent_id)}.run`) && !(this.broker.registry as any).actions.isAvailable("actors.execute")) {
+					await this.finish(run, "failed", { error: { code: "WORKER_LOST", message: "No runtime node could take this run" } }, ["queued"]);
+					continue;
+				}
+				this.dispatcher.enqueue({ run_id: run.id, org_id: run.org_id, agent_id: run.agent_id });
+			}
+		}
+	},
+
+	created(this: RuntimeThis) {
+		this.hub = new RunHub();
+		this.runMetrics = new RunMetrics(this.broker);
+		this.sweepTimer = null;
+		const limits = new Map<string, { value: number; at: number }>();
+		this.dispatcher = new FairDispatcher(
+			async orgId => {
+				const cached = limits.get(orgId);
+				if (cached && Date.now() - cached.at < 5000) return cached.value;
+				const org: any = await callIfPresent(this.broker, "admin.getOrg", { id: orgId }, null);
+				const value = org?.limits?.max_concurrent_runs ?? 20;
+				limits.set(orgId, { value, at: Date.now() });
+				return value;
+			},
+			q => this.dispatchRun(q)
+		);
+	},
+
+	async started(this: RuntimeThis) {
+		const active = await this.repos.runs.platformWide().find({ status: { $in: ["running", "awaiting_approval"] } });
+		for (const run of active) this.dispatcher.markInFlight(run.org_id, run.id);
+		this.runMetrics.queued(await this.repos.runs.platformWide().count({ status: "queued" }));
+		this.sweepTimer = setInterval(() => this.sweep().catch((err: unknown) => this.logger.warn({ err }, "Run sweep failed")), SWEEP_INTERVAL_MS);
+		this.sweepTimer.unref();
+	},
+
+	stopped(this: RuntimeThis) {
+		if (this.sweepTimer) clearInterval(this.sweepTimer);
+	}
+};
+
+/** Replays always run in test mode; suspended and archived agents still refuse. */
+function resolveReplayMode(status: string): RunMode {
+	resolveMode(status, "test");
+	return "test";
+}
+
+export default RuntimeService;

@@ -1,0 +1,64 @@
+import { PassThrough } from "node:stream";
+
+export type RunEvent = { event: string; data: unknown };
+type Listener = (e: RunEvent) => void;
+
+/** Live run events of this node, by run id: fed by bus events, read by SSE streams and waiting callers. */
+export class RunHub {
+	private readonly listeners = new Map<string, Set<Listener>>();
+
+	subscribe(runId: string, listener: Listener): () => void {
+		let set = this.listeners.get(runId);
+		if (!set) this.listeners.set(runId, (set = new Set()));
+		set.add(listener);
+		return () => {
+			set!.delete(listener);
+			if (set!.size === 0) this.listeners.delete(runId);
+		};
+	}
+
+	publish(runId: string, e: RunEvent): void {
+		const set = this.listeners.get(runId);
+		if (set) for (const listener of [...set]) listener(e);
+	}
+
+	hasListeners(runId: string): boolean {
+		return this.listeners.has(runId);
+	}
+}
+
+const KEEP_ALIVE_MS = 15_000;
+
+/** A text/event-stream body: numbered events, keep-alive comments during silence (§0.13). */
+export class SseStream {
+	readonly body = new PassThrough();
+	private n = 0;
+	private keepAlive: NodeJS.Timeout;
+	private closed = false;
+	private readonly onClose: (() => void)[] = [];
+
+	constructor() {
+		this.keepAlive = setInterval(() => this.body.write(": keep-alive\n\n"), KEEP_ALIVE_MS);
+		this.keepAlive.unref();
+		this.body.on("close", () => this.close());
+	}
+
+	send(event: string, data: unknown): void {
+		if (this.closed) return;
+		this.n += 1;
+		this.body.write(`id: ${this.n}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+		this.keepAlive.refresh();
+	}
+
+	whenClosed(fn: () => void): void {
+		this.onClose.push(fn);
+	}
+
+	close(): void {
+		if (this.closed) return;
+		this.closed = true;
+		clearInterval(this.keepAlive);
+		for (const fn of this.onClose) fn();
+		this.body.end();
+	}
+}
