@@ -5,7 +5,8 @@ import * as errors from "../../lib/errors";
 import { buildOpenApi } from "./openapi";
 import { toHttpError } from "./http-error";
 
-const SWAGGER_DIR: string = require("swagger-ui-dist").getAbsoluteFSPath();
+// absolute-path avoids loading the 1 MB UI bundle into the server process.
+const SWAGGER_DIR: string = require("swagger-ui-dist/absolute-path")();
 const SWAGGER_ASSETS: Record<string, string> = {
 	"swagger-ui.css": "text/css; charset=utf-8",
 	"swagger-ui-bundle.js": "application/javascript; charset=utf-8",
