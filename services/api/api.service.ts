@@ -7,11 +7,14 @@ import { newRequestId, REQUEST_ID_PATTERN } from "../../lib/ids";
 import { actorOf, missingPermissions, type AuditActor, type Principal } from "../../lib/principal";
 import type { AuditSpec, OpenApiSpec, RouteAccess } from "../../lib/route-meta";
 import { defaultSettings, SettingsCache, type Settings } from "../../lib/settings";
+import { toFieldProblems } from "../../lib/validation";
+import type { FieldProblem } from "../../lib/errors";
 import { PlatformMixin, type PlatformThis } from "../../mixins/platform.mixin";
 import { checkMediaType, parseJsonBody, readRawBody } from "./body";
 import { toHttpError } from "./http-error";
 import { HttpMetrics } from "./metrics";
 import { RateLimiter, WINDOW_SECONDS } from "./rate-limit";
+import { nullProblems } from "./nulls";
 import { redactBody } from "./redact";
 import { systemAliases } from "./system-routes";
 
@@ -246,8 +249,24 @@ const ApiService: Schema<ApiThis> = {
 			for (const key of Object.keys(params)) delete params[key];
 			Object.assign(params, merged);
 			ctx.meta.body = body;
+			this.rejectNulls(action, merged);
 			const idempotencyKey = req.headers["idempotency-key"];
 			if (typeof idempotencyKey === "string") ctx.meta.idempotencyKey = idempotencyKey;
+		},
+
+		/** 400 for `null` on non-nullable fields, reported together with every other field problem (§0.6, §0.8). */
+		rejectNulls(this: ApiThis, action: ActionDef & { params?: Record<string, any> }, params: Record<string, any>) {
+			const nulls = nullProblems(params, action.params);
+			if (!nulls.length) return;
+			const rest = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== null));
+			let others: FieldProblem[] = [];
+			try {
+				this.broker.validator.validate(rest, action.params as Record<string, any>);
+			} catch (err: any) {
+				others = toFieldProblems(err?.data);
+			}
+			const named = new Set(nulls.map(n => n.field));
+			throw errors.validation([...nulls, ...others.filter(o => !named.has(o.field))]);
 		},
 
 		checkAccess(this: ApiThis, principal: Principal, access: RouteAccess | undefined) {

@@ -39,6 +39,9 @@ interface AuthThis extends PlatformThis {
 	[k: string]: any;
 }
 
+/** A resolved credential and the epoch milliseconds at which it stops being valid. */
+type Resolved = { principal: Principal; validUntil: number };
+
 type Ctx<P = any> = Context<P, { principal: Principal; client?: { ip: string; user_agent: string | null }; auditActor?: AuditActor; auditAction?: string }>;
 
 /** How long a resolved credential is reused; any change to users, keys, roles, orgs or sessions clears it. */
@@ -217,8 +220,10 @@ const AuthService: Schema<AuthThis> = {
 				let principal: Principal;
 				if (cached && cached.until > Date.now()) principal = cached.principal;
 				else {
-					principal = token.startsWith("fgk_") ? await this.resolveKey(ctx, cacheKey) : await this.resolveAccessToken(ctx, token);
-					this.principals.set(cacheKey, { principal, until: Date.now() + PRINCIPAL_CACHE_MS });
+					const resolved: Resolved = token.startsWith("fgk_") ? await this.resolveKey(ctx, cacheKey) : await this.resolveAccessToken(ctx, token);
+					principal = resolved.principal;
+					// Never reuse a credential past its own end (expiry, rotation grace).
+					this.principals.set(cacheKey, { principal, until: Math.min(Date.now() + PRINCIPAL_CACHE_MS, resolved.validUntil) });
 				}
 				if (principal.type === "api_key") this.touchKey(ctx, principal.id);
 				return principal;
@@ -275,7 +280,7 @@ const AuthService: Schema<AuthThis> = {
 			ctx.broadcast("principals.changed", {});
 		},
 
-		async resolveKey(this: AuthThis, ctx: Ctx, hash: string): Promise<Principal> {
+		async resolveKey(this: AuthThis, ctx: Ctx, hash: string): Promise<Resolved> {
 			const found: any = await ctx.call("rbac.keyAccess", { hash });
 			if (!found) throw errors.unauthenticated("Unknown API key: check the key, or create one with POST /api/v1/rbac/api-keys");
 			const key = found.key;
@@ -287,7 +292,8 @@ const AuthService: Schema<AuthThis> = {
 			if (key.expires_at && key.expires_at <= nowIso()) await this.rejected(ctx, actor, "expired API key", errors.tokenExpired("This API key has expired"));
 			const org: any = await ctx.call("admin.getOrg", { id: key.org_id });
 			if (!org) throw errors.unauthenticated();
-			return {
+			const ends = [key.expires_at, found.rotated_until].filter(Boolean).map((t: string) => Date.parse(t));
+			const principal: Principal = {
 				type: "api_key",
 				id: key.id,
 				name: key.name,
@@ -299,9 +305,10 @@ const AuthService: Schema<AuthThis> = {
 				platform_admin: found.platform_admin,
 				rate_limit_per_minute: key.rate_limit_per_minute ?? org.limits?.rate_limit_per_minute ?? null
 			};
+			return { principal, validUntil: Math.min(Infinity, ...ends) };
 		},
 
-		async resolveAccessToken(this: AuthThis, ctx: Ctx, token: string): Promise<Principal> {
+		async resolveAccessToken(this: AuthThis, ctx: Ctx, token: string): Promise<Resolved> {
 			const claims = readAccessToken(token, this.platform.jwtSecret);
 			if (!claims) throw errors.unauthenticated();
 			const access: any = await ctx.call("rbac.userAccess", { id: claims.sub });
@@ -313,7 +320,7 @@ const AuthService: Schema<AuthThis> = {
 			if (!session || session.revoked_at) throw errors.unauthenticated("This session was signed out: sign in again");
 			const org: any = await ctx.call("admin.getOrg", { id: claims.org });
 			if (!org) throw errors.unauthenticated();
-			return {
+			const principal: Principal = {
 				type: "user",
 				id: access.user.id,
 				name: access.user.email,
@@ -327,6 +334,7 @@ const AuthService: Schema<AuthThis> = {
 				session_id: claims.sid,
 				token_id: claims.jti
 			};
+			return { principal, validUntil: claims.exp * 1000 };
 		},
 
 		/** A refused credential that still names an org is audited as `auth.token_rejected` (§18). */

@@ -520,7 +520,7 @@ const RbacService: Schema<RbacThis> = {
 
 		presentKeyWith(this: RbacThis, key: ApiKeyDoc, custom: Map<string, RoleDoc>) {
 			const expanded = expandRoles(key.roles, custom);
-			return presentKey(key, [...new Set([...expanded.permissions, ...key.permissions])]);
+			return presentKey(key, normalizePermissions([...expanded.permissions, ...key.permissions]));
 		},
 
 		async insertUser(this: RbacThis, input: { org_id: string; email: string; name: string; password?: string | null; roles: string[] }): Promise<UserDoc> {
