@@ -9,7 +9,7 @@ import { round6, type RunDoc, type StepDoc } from "../runtime/runs";
 
 type Message = { role: "system" | "user" | "assistant" | "tool"; content: string; tool_calls?: ToolCall[]; tool_call_id?: string; name?: string };
 type ToolCall = { id: string; name: string; arguments: Record<string, unknown> };
-type ToolInfo = { id: string; name: string; description: string; input_schema: object; safety_level: string; available: boolean };
+type ToolInfo = { id: string; name: string; description: string; input_schema: Record<string, unknown>; safety_level: string; available: boolean };
 type RunError = { code: string; message: string };
 
 /** What a run needs from the node executing it. */
@@ -256,7 +256,7 @@ class RunLoop {
 
 	private token(stepIndex: number, text: string): void {
 		if (!text) return;
-		this.broker.broadcast("runtime.run.event", { run_id: this.run.id, event: "token", data: { run_id: this.run.id, step_index: stepIndex, text: maskSecrets(text, this.masks) } }, "runtime");
+		this.broker.broadcast("runtime.run.event", { run_id: this.run.id, event: "token", data: { run_id: this.run.id, step_index: stepIndex, text: maskSecrets(text, this.masks) } }, { groups: ["runtime"] });
 	}
 }
 

@@ -301,15 +301,6 @@ const RuntimeService: Schema<RuntimeThis> = {
 			}
 		},
 
-		publishToken: {
-			visibility: "public",
-			params: { run_id: "string", step_index: "number", text: "string" },
-			handler(this: RuntimeThis, ctx: Context<{ run_id: string; step_index: number; text: string }>) {
-				ctx.broadcast("runtime.run.event", { run_id: ctx.params.run_id, event: "token", data: ctx.params }, "runtime");
-				return true;
-			}
-		},
-
 		cancelQueuedForAgent: {
 			visibility: "public",
 			params: { org_id: "string", agent_id: "string", code: { type: "string", optional: true } },
@@ -462,7 +453,7 @@ const RuntimeService: Schema<RuntimeThis> = {
 				const timer = setTimeout(() => this.repos.runs.forOrg(run.org_id).get(run.id).then(finish, () => finish(null)), timeoutMs);
 				// The run may have ended before we subscribed.
 				this.repos.runs.forOrg(run.org_id).get(run.id).then(current => {
-					if (current && TERMINAL.has(current.status)) finish(presentRun(current) as RunDoc);
+					if (current && TERMINAL.has(current.status)) finish(presentRun(current) as unknown as RunDoc);
 				});
 			});
 		},
@@ -549,8 +540,6 @@ const RuntimeService: Schema<RuntimeThis> = {
 					run_id: runId,
 					name: "",
 					status: "running",
-					input: null,
-					output: null,
 					error: null,
 					tokens_input: 0,
 					tokens_output: 0,
@@ -598,7 +587,7 @@ const RuntimeService: Schema<RuntimeThis> = {
 		},
 
 		emitRunEvent(this: RuntimeThis, runId: string, event: string, data: unknown) {
-			this.broker.broadcast("runtime.run.event", { run_id: runId, event, data }, "runtime");
+			this.broker.broadcast("runtime.run.event", { run_id: runId, event, data }, { groups: ["runtime"] });
 		},
 
 		async openStream(this: RuntimeThis, run: RunDoc) {
