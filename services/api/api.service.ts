@@ -313,8 +313,10 @@ const ApiService: Schema<ApiThis> = {
 			if (http.status === 401) res.setHeader("WWW-Authenticate", "Bearer");
 			if (http.code === "MAINTENANCE_MODE") res.setHeader("Retry-After", "120");
 			if (http.status === 429) {
+				// A module's own limit (e.g. TOOL_RATE_LIMITED) states its wait in details.retry_after_seconds.
+				const own = Number((http.details as any)?.retry_after_seconds);
 				const reset = Number(res.getHeader("X-RateLimit-Reset"));
-				res.setHeader("Retry-After", String(Math.max(1, Math.ceil(reset - Date.now() / 1000))));
+				res.setHeader("Retry-After", String(own >= 1 ? Math.ceil(own) : Math.max(1, Math.ceil(reset - Date.now() / 1000))));
 			}
 			if (http.status === 401 && !req.$principal) {
 				res.removeHeader("X-RateLimit-Limit");
