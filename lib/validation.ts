@@ -50,7 +50,8 @@ export const displayName = (extra: Rule = {}): Rule => ({
 	max: 100,
 	...extra,
 	custom: (value: unknown, errors: any[]) => {
-		if (typeof value === "string" && value.trim() === "") errors.push({ type: "notBlank" });
+		// An empty string already fails `min`: report one problem per field.
+		if (typeof value === "string" && value.length > 0 && value.trim() === "") errors.push({ type: "notBlank" });
 		return value;
 	}
 });

@@ -1,6 +1,7 @@
 import http from "node:http";
 import { randomBytes } from "node:crypto";
-import { bearer, type TestApp } from "./app";
+import type { Config } from "../../lib/config";
+import { bearer, startApp, type TestApp } from "./app";
 
 /** Short random suffix for names that must be unique within one run. */
 export const uid = (n = 6) => randomBytes(n).toString("hex").slice(0, n * 2);
@@ -147,3 +148,10 @@ export function requestFrom(app: TestApp, localAddress: string, method: string, 
 		req.end();
 	});
 }
+
+/** The platform foundation's services: the module specs of this foundation run on these alone. */
+export const FOUNDATION_SERVICES = ["admin", "rbac", "auth", "audit", "api"];
+
+/** `startApp` with the foundation services only (fast, and independent of the other modules). */
+export const startFoundation = (overrides: Partial<Config> = {}, env: Record<string, string> = {}): Promise<TestApp> =>
+	startApp({ services: FOUNDATION_SERVICES, ...overrides }, env);

@@ -1,5 +1,5 @@
-import { bearer, startApp, type TestApp } from "../helpers/app";
-import { auditEntries, createUser, loginAs, OWNER_EMAIL, OWNER_PASSWORD, uid, type CreatedUser } from "../helpers/platform";
+import { bearer, type TestApp } from "../helpers/app";
+import { auditEntries, createUser, loginAs, OWNER_EMAIL, OWNER_PASSWORD, startFoundation, uid, type CreatedUser } from "../helpers/platform";
 
 const AUTH = "/api/v1/auth";
 
@@ -8,7 +8,7 @@ describe("Auth (§25)", () => {
 	let owner: Record<string, string>;
 
 	beforeAll(async () => {
-		app = await startApp();
+		app = await startFoundation();
 		owner = bearer(app.ownerKey);
 	});
 	afterAll(() => app.stop());

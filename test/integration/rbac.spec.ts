@@ -1,4 +1,4 @@
-import { bearer, startApp, storeOf, type TestApp } from "../helpers/app";
+import { bearer, storeOf, type TestApp } from "../helpers/app";
 import {
 	API_KEY_PATTERN,
 	auditEntries,
@@ -7,6 +7,7 @@ import {
 	keyWithRoles,
 	loginAs,
 	sleep,
+	startFoundation,
 	uid,
 	type CreatedUser
 } from "../helpers/platform";
@@ -22,7 +23,7 @@ describe("RBAC (§13)", () => {
 	let bootstrap: any;
 
 	beforeAll(async () => {
-		app = await startApp();
+		app = await startFoundation();
 		owner = bearer(app.ownerKey);
 		[viewerKey, developerKey, adminKey] = (
 			await Promise.all([keyWithRoles(app, app.ownerKey, ["viewer"]), keyWithRoles(app, app.ownerKey, ["developer"]), keyWithRoles(app, app.ownerKey, ["admin"])])
