@@ -3,12 +3,16 @@ import AdminService from "./admin/admin.service";
 import ApiService from "./api/api.service";
 import AuditService from "./audit/audit.service";
 import AuthService from "./auth/auth.service";
+import ProvidersService from "./providers/providers.service";
 import RbacService from "./rbac/rbac.service";
+import SecretsService from "./secrets/secrets.service";
 
 /** Every service of Fluxgate by name; `SERVICES=a,b` picks some of them for a node. */
 export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	admin: AdminService,
 	rbac: RbacService,
+	secrets: SecretsService,
+	providers: ProvidersService,
 	auth: AuthService,
 	audit: AuditService,
 	api: ApiService
