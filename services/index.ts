@@ -1,8 +1,10 @@
 import type { ServiceSchema } from "moleculer";
 import AdminService from "./admin/admin.service";
+import AgentsService from "./agents/agents.service";
 import ApiService from "./api/api.service";
 import AuditService from "./audit/audit.service";
 import AuthService from "./auth/auth.service";
+import LifecycleService from "./lifecycle/lifecycle.service";
 import ProvidersService from "./providers/providers.service";
 import RbacService from "./rbac/rbac.service";
 import SecretsService from "./secrets/secrets.service";
@@ -11,6 +13,8 @@ import SecretsService from "./secrets/secrets.service";
 export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	admin: AdminService,
 	rbac: RbacService,
+	agents: AgentsService,
+	lifecycle: LifecycleService,
 	secrets: SecretsService,
 	providers: ProvidersService,
 	auth: AuthService,
