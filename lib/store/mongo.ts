@@ -1,17 +1,18 @@
 import mongoose from "mongoose";
 import type { Backend, Doc, Filter, FindOptions, IndexSpec, RawCollection, Update } from "./types";
+import { decodeDoc, encodeDoc, encodeUpdate } from "./keys";
 import { UniqueViolation } from "./types";
 
 type MongoCollection = mongoose.mongo.Collection;
 
 const toMongo = (doc: Doc): Record<string, any> => {
-	const { id, ...rest } = doc;
+	const { id, ...rest } = encodeDoc(doc);
 	return { _id: id, ...rest };
 };
 
 const fromMongo = (doc: Record<string, any> | null): Doc | null => {
 	if (!doc) return null;
-	const { _id, ...rest } = doc;
+	const { _id, ...rest } = decodeDoc(doc);
 	return { id: _id, ...rest };
 };
 
@@ -68,13 +69,13 @@ class MongoRawCollection implements RawCollection {
 
 	async updateOne(filter: Filter, update: Update): Promise<Doc | null> {
 		const res = await this.col
-			.findOneAndUpdate(mapFilter(filter), update as any, { returnDocument: "after", includeResultMetadata: false })
+			.findOneAndUpdate(mapFilter(filter), encodeUpdate(update) as any, { returnDocument: "after", includeResultMetadata: false })
 			.catch(err => translate(err, this.indexes));
 		return fromMongo(res as any);
 	}
 
 	async updateMany(filter: Filter, update: Update): Promise<number> {
-		const res = await this.col.updateMany(mapFilter(filter), update as any).catch(err => translate(err, this.indexes));
+		const res = await this.col.updateMany(mapFilter(filter), encodeUpdate(update) as any).catch(err => translate(err, this.indexes));
 		return res.modifiedCount;
 	}
 

@@ -2,16 +2,17 @@ import Datastore from "@seald-io/nedb";
 import fs from "node:fs";
 import path from "node:path";
 import type { Backend, Doc, Filter, FindOptions, IndexSpec, RawCollection, Update } from "./types";
+import { decodeDoc, encodeDoc, encodeUpdate } from "./keys";
 import { UniqueViolation } from "./types";
 
 const toNedb = (doc: Doc): Record<string, any> => {
-	const { id, ...rest } = doc;
+	const { id, ...rest } = encodeDoc(doc);
 	return { _id: id, ...rest };
 };
 
 const fromNedb = (doc: Record<string, any> | null): Doc | null => {
 	if (!doc) return null;
-	const { _id, ...rest } = doc;
+	const { _id, ...rest } = decodeDoc(doc);
 	return { id: _id, ...rest };
 };
 
@@ -80,17 +81,20 @@ class NedbCollection implements RawCollection {
 	}
 
 	async updateOne(filter: Filter, update: Update): Promise<Doc | null> {
-		const current = await this.db.findOneAsync(mapFilter(filter));
+		const query = mapFilter(filter);
+		const current = await this.db.findOneAsync(query);
 		if (!current) return null;
+		const encoded = encodeUpdate(update);
+		// The filter is applied again with the id: a concurrent update in between makes this one a no-op (conditional updates stay atomic).
 		const res: any = await this.translate(
-			() => this.db.updateAsync({ _id: current._id }, update, { returnUpdatedDocs: true, multi: false }),
-			{ ...current, ...(update.$set ?? {}) }
+			() => this.db.updateAsync({ ...query, _id: current._id }, encoded, { returnUpdatedDocs: true, multi: false }),
+			{ ...current, ...(encoded.$set ?? {}) }
 		);
-		return fromNedb(res.affectedDocuments ?? null);
+		return res.numAffected ? fromNedb(res.affectedDocuments ?? null) : null;
 	}
 
 	async updateMany(filter: Filter, update: Update): Promise<number> {
-		const res: any = await this.translate(() => this.db.updateAsync(mapFilter(filter), update, { multi: true }));
+		const res: any = await this.translate(() => this.db.updateAsync(mapFilter(filter), encodeUpdate(update), { multi: true }));
 		return res.numAffected;
 	}
 

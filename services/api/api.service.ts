@@ -302,7 +302,8 @@ const ApiService: Schema<ApiThis> = {
 			if (http.status >= 500) this.logger.error({ err, request_id: req.$requestId }, "Request failed");
 			const action = req.$action as ActionDef | undefined;
 			if (http.code === "PERMISSION_DENIED" && action) await this.audit(req, { ...action, audit: { action: "permission.denied", resource: null } }, "denied", 403);
-			else if (action?.audit && http.status !== 401) await this.audit(req, action, "failure", http.status);
+			// A failed login (401) is attributable once the e-mail names a user; audit() skips requests without an actor.
+			else if (action?.audit) await this.audit(req, action, "failure", http.status);
 			this.sendJsonError(req, res, http);
 		},
 

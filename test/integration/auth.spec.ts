@@ -148,6 +148,12 @@ describe("Auth (§25)", () => {
 			expect((await app.http.get(`${AUTH}/me`).set(bearer(r1.body.access_token))).status).toBe(401);
 		});
 
+		it("spends a refresh token once when it is presented concurrently", async () => {
+			const reg = await registerFresh();
+			const results = await Promise.all([1, 2, 3].map(() => app.http.post(`${AUTH}/refresh`).send({ refresh_token: reg.refresh_token })));
+			expect(results.map(r => r.status).sort()).toEqual([200, 401, 401]);
+		});
+
 		it("answers 400 without refresh_token and 401 INVALID_REFRESH_TOKEN for an unknown one", async () => {
 			const missing = await app.http.post(`${AUTH}/refresh`).send({});
 			expect(missing.status).toBe(400);
