@@ -17,6 +17,7 @@ import { callModel, embed, type ModelRequest, type ModelTarget } from "./adapter
 import { costOf } from "./catalogue";
 import {
 	baseUrlRule,
+	createShapeProblems,
 	headersRule,
 	MODEL_SCHEMA,
 	MODELS_RULE,
@@ -29,6 +30,7 @@ import {
 	shapeProblems,
 	TEST_RESULT_SCHEMA,
 	vendorBaseUrl,
+	withBodyChecks,
 	type ProviderConfigDoc
 } from "./configs";
 import { orgCatalogue, pricesOf, type ModelOverrideDoc, type OrgModel } from "./models";
@@ -91,7 +93,7 @@ const ProvidersService: Schema<ProvidersThis> = {
 			openapi: { summary: "Connect an LLM vendor", status: 201, response: "ProviderConfig" },
 			params: {
 				name: displayName(),
-				provider: { type: "enum", values: PROVIDER_KINDS },
+				provider: withBodyChecks({ type: "enum", values: PROVIDER_KINDS }, createShapeProblems),
 				api_key: { type: "string", min: 1, max: 8192, optional: true, nullable: true },
 				base_url: baseUrlRule({ optional: true, nullable: true }),
 				api_version: { type: "string", min: 1, max: 64, optional: true, nullable: true },
@@ -104,8 +106,6 @@ const ProvidersService: Schema<ProvidersThis> = {
 				const p = ctx.params;
 				const orgId = ctx.meta.principal.org_id;
 				const models = [...new Set((p.models ?? []) as string[])];
-				const problems = shapeProblems({ provider: p.provider, has_api_key: !!p.api_key, base_url: p.base_url ?? null, api_version: p.api_version ?? null, models });
-				if (problems.length) throw errors.validation(problems);
 				const repo = this.repos.provider_configs.forOrg(orgId);
 				if (await repo.findOne({ name: p.name })) throw errors.alreadyExists("name", p.name);
 				const id = newId("prv");
@@ -399,19 +399,19 @@ const ProvidersService: Schema<ProvidersThis> = {
 				.updateMany({ provider: doc.provider, is_default: true, id: { $ne: doc.id } }, { $set: { is_default: false, updated_at: nowIso() } });
 		},
 
-		async settings(this: ProvidersThis): Promise<Settings> {
+		async currentSettings(this: ProvidersThis): Promise<Settings> {
 			return this.settingsCache.get();
 		},
 
 		async policy(this: ProvidersThis): Promise<OutboundPolicy> {
-			return outboundPolicy(await this.settings(), this.config.allowPrivateNetwork);
+			return outboundPolicy(await this.currentSettings(), this.config.allowPrivateNetwork);
 		},
 
 		async catalogue(this: ProvidersThis, orgId: string): Promise<OrgModel[]> {
 			const [providers, overrides, settings] = await Promise.all([
 				this.repos.provider_configs.forOrg(orgId).find(),
 				this.repos.model_overrides.forOrg(orgId).find(),
-				this.settings()
+				this.currentSettings()
 			]);
 			return orgCatalogue(providers, overrides, settings.mock_provider_enabled);
 		},

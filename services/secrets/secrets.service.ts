@@ -21,6 +21,7 @@ import {
 	SECRET_SCHEMA,
 	SECRET_SCOPES,
 	SECRET_TYPES,
+	withBodyChecks,
 	type SecretDoc
 } from "./secrets";
 import { decryptValue, encryptValue } from "./vault";
@@ -54,7 +55,7 @@ const SecretsService: Schema<SecretsThis> = {
 			params: {
 				name: { type: "string", pattern: SECRET_NAME },
 				value: VALUE_RULE,
-				type: { type: "enum", values: [...SECRET_TYPES] },
+				type: withBodyChecks({ type: "enum", values: [...SECRET_TYPES] }, body => scopeProblems(body.scope ?? "global", body.agent_id)),
 				scope: { type: "enum", values: [...SECRET_SCOPES], optional: true },
 				agent_id: { type: "string", min: 1, max: 64, optional: true, nullable: true },
 				description: DESCRIPTION_RULE,
@@ -64,8 +65,6 @@ const SecretsService: Schema<SecretsThis> = {
 				const p = ctx.params;
 				const orgId = ctx.meta.principal.org_id;
 				const scope = p.scope ?? "global";
-				const problems = scopeProblems(scope, p.agent_id);
-				if (problems.length) throw errors.validation(problems);
 				const agentId: string | null = scope === "agent" ? p.agent_id : null;
 				if (agentId) await this.requireAgent(ctx, orgId, agentId);
 				const repo = this.repos.secrets.forOrg(orgId);
