@@ -8,6 +8,7 @@ import LifecycleService from "./lifecycle/lifecycle.service";
 import ProvidersService from "./providers/providers.service";
 import RbacService from "./rbac/rbac.service";
 import SecretsService from "./secrets/secrets.service";
+import ToolsService from "./tools/tools.service";
 
 /** Every service of Fluxgate by name; `SERVICES=a,b` picks some of them for a node. */
 export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
@@ -17,6 +18,7 @@ export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	lifecycle: LifecycleService,
 	secrets: SecretsService,
 	providers: ProvidersService,
+	tools: ToolsService,
 	auth: AuthService,
 	audit: AuditService,
 	api: ApiService
