@@ -91,5 +91,10 @@ export async function executeTool(tool: ToolDoc, input: Record<string, unknown>,
 	} catch (err) {
 		result = toFailure(err);
 	}
+	if (result.unexpected) {
+		// Logged by the caller: the message and stack must not carry resolved secret values either.
+		const err = result.unexpected as any;
+		result.unexpected = { name: err?.name, message: secrets.mask(String(err?.message ?? err)), stack: secrets.mask(String(err?.stack ?? "")) };
+	}
 	return { ...result, output: secrets.mask(result.output), error: secrets.mask(result.error), input: secrets.mask(input) };
 }
