@@ -111,8 +111,9 @@ export function withBodyChecks(rule: Record<string, unknown>, check: (body: Reco
 /** Create-time kind rules over a request body (a kind outside the enum is the enum's problem). */
 export function createShapeProblems(body: Record<string, any>): FieldProblem[] {
 	if (!PROVIDER_KINDS.includes(body.provider)) return [];
-	const models = Array.isArray(body.models) ? body.models : [];
-	return shapeProblems({ provider: body.provider, has_api_key: typeof body.api_key === "string" && body.api_key !== "", base_url: body.base_url ?? null, api_version: body.api_version ?? null, models });
+	// A value of the wrong type is its own rule's problem: only absence counts here.
+	const models = Array.isArray(body.models) ? body.models : body.models == null ? [] : ["(invalid)"];
+	return shapeProblems({ provider: body.provider, has_api_key: body.api_key != null, base_url: body.base_url ?? null, api_version: body.api_version ?? null, models });
 }
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;

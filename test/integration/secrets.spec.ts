@@ -92,7 +92,7 @@ beforeAll(async () => {
 			}
 		}
 	});
-	orgId = (await req("get", "/auth/me", owner)).body.org_id ?? (await req("get", "/rbac/users", owner)).body.items[0].org_id;
+	orgId = (await req("get", "/auth/me", owner)).body.org.id;
 	const email = `second-${Date.now()}@example.com`;
 	const org = await req("post", "/admin/orgs", owner, { name: "Second org", owner_email: email, owner_name: "Second", owner_password: "second-password" });
 	expect(org.status).toBe(201);
