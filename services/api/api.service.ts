@@ -319,7 +319,8 @@ const ApiService: Schema<ApiThis> = {
 				const reset = Number(res.getHeader("X-RateLimit-Reset"));
 				res.setHeader("Retry-After", String(own >= 1 ? Math.ceil(own) : Math.max(1, Math.ceil(reset - Date.now() / 1000))));
 			}
-			if (http.status === 401 && !req.$principal) {
+			// Only a 401 of bearer authentication goes uncounted; a login or refresh answered 401 was counted (§0.11).
+			if (http.status === 401 && !req.$principal && req.$action?.access !== "public") {
 				res.removeHeader("X-RateLimit-Limit");
 				res.removeHeader("X-RateLimit-Remaining");
 				res.removeHeader("X-RateLimit-Reset");
@@ -372,7 +373,7 @@ const ApiService: Schema<ApiThis> = {
 
 	created(this: ApiThis) {
 		this.settings.port = this.config.port;
-		this.limiter = new RateLimiter(this.platform.redis);
+		this.limiter = new RateLimiter(this.platform.redis, this.config.namespace);
 		this.httpMetrics = new HttpMetrics(this.broker);
 		this.settingsCache = new SettingsCache(
 			() => this.broker.call("admin.currentSettings"),

@@ -16,12 +16,16 @@ export class RateLimiter {
 	private readonly memory = new Map<string, number>();
 	private memoryWindow = 0;
 
-	constructor(private readonly redis: Redis | null) {}
+	/** `namespace` keeps installations (and test runs) that share one Redis apart, as the transporter namespace does. */
+	constructor(
+		private readonly redis: Redis | null,
+		private readonly namespace = "fluxgate"
+	) {}
 
 	async hit(key: string, windowSeconds = WINDOW_SECONDS): Promise<WindowCount> {
 		const window = Math.floor(Date.now() / 1000 / windowSeconds);
 		const resetAt = (window + 1) * windowSeconds;
-		const windowKey = `fg:rl:${windowSeconds}:${window}:${key}`;
+		const windowKey = `fg:${this.namespace}:rl:${windowSeconds}:${window}:${key}`;
 		if (this.redis) {
 			const [[, count]] = (await this.redis.multi().incr(windowKey).expire(windowKey, windowSeconds + 1).exec()) as [[null, number]];
 			return { count, resetAt };

@@ -70,7 +70,7 @@ const AuthService: Schema<AuthThis> = {
 			refresh_tokens: [{ fields: ["token_hash"], unique: true }, { fields: ["session_id"] }]
 		})
 	],
-	settings: { rest: "/auth" },
+	settings: { rest: "/auth", $dependencyInterval: 50 },
 	dependencies: ["rbac", "admin"],
 	metadata: { schemas: { TokenPair: TOKEN_PAIR_SCHEMA } },
 

@@ -35,7 +35,8 @@ const RbacService: Schema<RbacThis> = {
 			api_keys: [{ fields: ["key_hash"], unique: true }, { fields: ["created_by"] }]
 		})
 	],
-	settings: { rest: "/rbac" },
+	// Poll the dependencies quickly: they start in the same process moments later.
+	settings: { rest: "/rbac", $dependencyInterval: 50 },
 	dependencies: ["admin"],
 	metadata: { schemas: { Role: ROLE_SCHEMA, User: USER_SCHEMA, ApiKey: API_KEY_SCHEMA, Permission: PERMISSION_SCHEMA } },
 
