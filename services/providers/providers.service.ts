@@ -14,7 +14,7 @@ import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
 import { maskSecrets } from "../secrets/mask";
 import { decryptValue, encryptValue } from "../secrets/vault";
 import { callModel, embed, type ModelRequest, type ModelTarget } from "./adapters";
-import { costOf } from "./catalogue";
+import { BUILTIN_BY_ID, costOf } from "./catalogue";
 import {
 	baseUrlRule,
 	createShapeProblems,
@@ -33,7 +33,7 @@ import {
 	withBodyChecks,
 	type ProviderConfigDoc
 } from "./configs";
-import { orgCatalogue, pricesOf, type ModelOverrideDoc, type OrgModel } from "./models";
+import { orgCatalogue, type ModelOverrideDoc, type OrgModel } from "./models";
 
 export { costOf } from "./catalogue";
 
@@ -435,20 +435,28 @@ const ProvidersService: Schema<ProvidersThis> = {
 		},
 
 		async resolve(this: ProvidersThis, ctx: Context, orgId: string, model: string, agentId: string | null): Promise<ResolvedModel> {
-			const catalogue = await this.catalogue(orgId);
-			const entry = catalogue.find(m => m.id === model);
-			if (entry?.is_mock) {
-				if (!entry.available) throw errors.conflict("PROVIDER_NOT_CONFIGURED", `The mock provider is disabled on this instance: configure a provider serving ${model}`);
+			// On every LLM call of every run: a point lookup of the override, no catalogue build.
+			const builtin = BUILTIN_BY_ID.get(model);
+			const priced = async () => {
+				const override = await this.repos.model_overrides.forOrg(orgId).findOne({ model_id: model });
+				return {
+					input_per_1k: override?.input_price_per_1k_usd ?? builtin?.input_price_per_1k_usd ?? 0,
+					output_per_1k: override?.output_price_per_1k_usd ?? builtin?.output_price_per_1k_usd ?? 0
+				};
+			};
+			if (builtin?.is_mock) {
+				if (!(await this.currentSettings()).mock_provider_enabled) {
+					throw errors.conflict("PROVIDER_NOT_CONFIGURED", `The mock provider is disabled on this instance: configure a provider serving ${model}`, { model });
+				}
 				const target: ModelTarget = { kind: "mock", base_url: null, api_key: null, api_version: null, headers: {}, model };
-				return { target, prices: pricesOf(entry), is_mock: true, provider_id: null, masks: [] };
+				return { target, prices: await priced(), is_mock: true, provider_id: null, masks: [] };
 			}
 			const serving = resolutionOrder((await this.repos.provider_configs.forOrg(orgId).find({ enabled: true })).filter(p => servesModel(p, model)));
 			if (!serving.length) {
 				throw errors.conflict("PROVIDER_NOT_CONFIGURED", `No enabled provider of this organization serves model ${model}: configure one under /api/v1/providers`, { model });
 			}
 			const doc = serving[0];
-			const { target, masks } = await this.targetOf(ctx, doc, model, agentId);
-			const prices = entry ? pricesOf(entry) : { input_per_1k: 0, output_per_1k: 0 };
+			const [{ target, masks }, prices] = await Promise.all([this.targetOf(ctx, doc, model, agentId), priced()]);
 			return { target, prices, is_mock: false, provider_id: doc.id, masks };
 		},
 
