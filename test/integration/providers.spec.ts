@@ -442,6 +442,24 @@ describe("Provider test and resolution against real HTTP upstreams", () => {
 		expect(fake.requests[0].body).toMatchObject({ model: "claude-3-5-sonnet-latest", stream: true, messages: [{ role: "user", content: [{ type: "text", text: "ping" }] }] });
 	});
 
+	it("completes and embeds for other modules, priced and with secrets masked", async () => {
+		const key = apiKey("complete");
+		const fake = await fakeOpenAI([{ content: `echo of ${key}`, usage: { input: 1000, output: 500 } }]);
+		const fresh = await createOrgToken();
+		const freshOrg = (await req("get", "/auth/me", fresh)).body.org.id;
+		await create({ name: "For complete", provider: "openai", api_key: key, base_url: fake.baseUrl }, fresh);
+		const done: any = await app.broker.call("providers.complete", { org_id: freshOrg, model: "gpt-4o", request: { messages: [{ role: "user", content: "hi" }] } });
+		expect(done).toMatchObject({ content: "echo of ****", tokens_input: 1000, tokens_output: 500, cost_usd: 0.0075, is_mock: false, model: "gpt-4o" });
+		const mock: any = await app.broker.call("providers.complete", { org_id: freshOrg, model: "mock-echo", request: { messages: [{ role: "user", content: "abcdefgh" }] } });
+		expect(mock).toMatchObject({ content: "abcdefgh", tokens_input: 2, tokens_output: 2, cost_usd: 0, is_mock: true, provider_id: null });
+		const vectors: any = await app.broker.call("providers.embed", { org_id: freshOrg, model: "mock-embed", input: ["a b", "a b"] });
+		expect(vectors.vectors).toHaveLength(2);
+		expect(vectors.vectors[0]).toHaveLength(256);
+		const remote: any = await app.broker.call("providers.embed", { org_id: freshOrg, model: "text-embedding-3-small", input: ["abcd"] });
+		expect(remote.vectors).toEqual([[4, 1, 0]]);
+		await expect(app.broker.call("providers.complete", { org_id: freshOrg, model: "claude-3-5-haiku-latest", request: { messages: [] } })).rejects.toMatchObject({ type: "PROVIDER_NOT_CONFIGURED" });
+	});
+
 	it("reports provider health to the admin", async () => {
 		const health = await req("get", "/admin/health", owner);
 		expect(health.status).toBe(200);
