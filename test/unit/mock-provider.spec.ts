@@ -1,5 +1,4 @@
-import { callModel, mockEmbed, type ChatMessage, type ModelTarget } from "../../services/providers/adapters";
-import { embed } from "../../services/providers/adapters";
+import { callModel, embed, mockEmbed, type ChatMessage, type ModelTarget } from "../../services/providers/adapters";
 
 const policy = { allowPrivateNetwork: false, allowedHosts: [] };
 const mock = (model: string): ModelTarget => ({ kind: "mock", base_url: null, api_key: null, api_version: null, headers: {}, model });
