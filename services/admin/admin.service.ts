@@ -69,6 +69,20 @@ const SETTINGS_SCHEMA = {
 	}
 };
 
+const WORKER_SCHEMA = {
+	type: "object",
+	properties: {
+		node_id: { type: "string" },
+		hostname: { type: "string" },
+		services: { type: "array", items: { type: "string" } },
+		agent_replicas: { type: "integer" },
+		cpu_usage: { type: "number" },
+		memory_usage: { type: "number" },
+		uptime_seconds: { type: "integer" },
+		status: { enum: ["available", "unavailable"] }
+	}
+};
+
 const AdminService: Schema<AdminThis> = {
 	name: "admin",
 	mixins: [
@@ -78,7 +92,7 @@ const AdminService: Schema<AdminThis> = {
 		})
 	],
 	settings: { rest: "/admin" },
-	metadata: { schemas: { Org: ORG_SCHEMA, Settings: SETTINGS_SCHEMA } },
+	metadata: { schemas: { Org: ORG_SCHEMA, Settings: SETTINGS_SCHEMA, Worker: WORKER_SCHEMA } },
 
 	actions: {
 		listOrgs: {
