@@ -1,4 +1,5 @@
 import type { ServiceSchema } from "moleculer";
+import ActorsService from "./actors/actors.service";
 import AdminService from "./admin/admin.service";
 import AgentsService from "./agents/agents.service";
 import ApiService from "./api/api.service";
@@ -7,6 +8,7 @@ import AuthService from "./auth/auth.service";
 import LifecycleService from "./lifecycle/lifecycle.service";
 import ProvidersService from "./providers/providers.service";
 import RbacService from "./rbac/rbac.service";
+import RuntimeService from "./runtime/runtime.service";
 import SecretsService from "./secrets/secrets.service";
 import ToolsService from "./tools/tools.service";
 
@@ -19,6 +21,8 @@ export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	secrets: SecretsService,
 	providers: ProvidersService,
 	tools: ToolsService,
+	runtime: RuntimeService,
+	actors: ActorsService,
 	auth: AuthService,
 	audit: AuditService,
 	api: ApiService

@@ -14,11 +14,13 @@ interface ActorsThis extends PlatformThis {
 	env: RunEnv;
 	settingsCache: SettingsCache;
 	leaseTimer: NodeJS.Timeout | null;
+	reconcileTimer: NodeJS.Timeout | null;
 	[k: string]: any;
 }
 
 const RUNNABLE = new Set(["testing", "active"]);
 const LEASE_RENEW_MS = 5_000;
+const RECONCILE_MS = 5_000;
 
 /** The actor of one runnable agent: its mailbox is the bulkhead, its depth a scaling metric. */
 function agentActorSchema(agentId: string, orgId: string, mailbox: Mailbox, env: RunEnv): ServiceSchema {
@@ -120,6 +122,14 @@ const ActorsService: Schema<ActorsThis> = {
 			await this.broker.destroyService(service);
 		},
 
+		/** Events can be missed (a node joining while an agent is promoted): converge on the agents' states. */
+		async reconcile(this: ActorsThis) {
+			const runnable: { org_id: string; agent_id: string }[] = await callIfPresent(this.broker, "agents.listRunnable", {}, []);
+			const wanted = new Set(runnable.map(a => a.agent_id));
+			for (const agent of runnable) await this.deploy(agent.org_id, agent.agent_id);
+			for (const agentId of [...this.actors.keys()]) if (!wanted.has(agentId)) await this.undeploy(agentId);
+		},
+
 		async renewLeases(this: ActorsThis) {
 			if (!this.running.size) return;
 			await this.broker.call("runtime.renewLeases", { node_id: this.broker.nodeID, run_ids: [...this.running.keys()] });
@@ -131,6 +141,7 @@ const ActorsService: Schema<ActorsThis> = {
 		this.running = new Map();
 		this.transient = new Mailbox(this.config.actorConcurrency);
 		this.leaseTimer = null;
+		this.reconcileTimer = null;
 		this.settingsCache = new SettingsCache(() => this.broker.call("admin.currentSettings"), () => defaultSettings(this.config));
 		this.env = {
 			broker: this.broker,
@@ -145,14 +156,16 @@ const ActorsService: Schema<ActorsThis> = {
 	},
 
 	async started(this: ActorsThis) {
-		const runnable: { org_id: string; agent_id: string; status: string }[] = await callIfPresent(this.broker, "agents.listRunnable", {}, []);
-		for (const agent of runnable) await this.deploy(agent.org_id, agent.agent_id);
+		await this.reconcile();
 		this.leaseTimer = setInterval(() => this.renewLeases().catch((err: unknown) => this.logger.warn({ err }, "Lease renewal failed")), LEASE_RENEW_MS);
 		this.leaseTimer.unref();
+		this.reconcileTimer = setInterval(() => this.reconcile().catch((err: unknown) => this.logger.warn({ err }, "Actor reconciliation failed")), RECONCILE_MS);
+		this.reconcileTimer.unref();
 	},
 
 	async stopped(this: ActorsThis) {
 		if (this.leaseTimer) clearInterval(this.leaseTimer);
+		if (this.reconcileTimer) clearInterval(this.reconcileTimer);
 		for (const agentId of [...this.actors.keys()]) await this.undeploy(agentId);
 	}
 };
