@@ -89,6 +89,32 @@ describe("Route table: properties of every /api/v1 route", () => {
 		expect(routes.filter(r => !openapi.paths[r.openapiPath]?.[r.method.toLowerCase()]).map(key)).toEqual([]);
 	});
 
+	it("every route needing a credential answers 401 UNAUTHENTICATED with WWW-Authenticate without one", async () => {
+		const failures: string[] = [];
+		for (const route of routes.filter(r => r.def.access !== "public" && !isPublicModule(r))) {
+			const res = await app.http[route.method.toLowerCase() as "post"](fillPath(route));
+			if (res.status !== 401 || res.body.error?.code !== "UNAUTHENTICATED" || res.headers["www-authenticate"] !== "Bearer") failures.push(`${key(route)} → ${res.status}`);
+		}
+		expect(failures).toEqual([]);
+	});
+
+	it("every permission-guarded route, GET included, answers 403 listing exactly the missing permissions", async () => {
+		const held = "publish:admin";
+		const probe = await keyWithRoles(app, app.ownerKey, [], { permissions: [held] });
+		const failures: string[] = [];
+		const guarded = routes.filter(r => Array.isArray(r.def.access) && !(r.def.access as string[]).includes(held));
+		for (const route of guarded) {
+			const req = app.http[route.method.toLowerCase() as "post"](fillPath(route)).set(bearer(probe.key));
+			const res = route.method === "GET" ? await req : await req.send({});
+			const expected = { required: route.def.access };
+			if (res.status !== 403 || res.body.error?.code !== "PERMISSION_DENIED" || JSON.stringify(res.body.error.details) !== JSON.stringify(expected)) {
+				failures.push(`${key(route)} → ${res.status} ${JSON.stringify(res.body.error?.details)}`);
+			}
+		}
+		expect(failures).toEqual([]);
+		expect(guarded.filter(r => r.method === "GET").length).toBeGreaterThanOrEqual(10);
+	});
+
 	describe("with credentials of two orgs", () => {
 		let viewer: { key: string; id: string };
 		let second: CreatedOrg;
