@@ -139,6 +139,9 @@ const AuthService: Schema<AuthThis> = {
 				const tokens = this.repos.refresh_tokens.platformWide();
 				const stored = await tokens.findOne({ token_hash: hashToken(ctx.params.refresh_token) });
 				if (!stored) throw errors.invalidRefreshToken();
+				const access: any = await ctx.call("rbac.userAccess", { id: stored.user_id });
+				// A known token names its user: a refused refresh (reuse above all) is audited for that org (§0.16).
+				ctx.meta.auditActor = { type: "user", id: stored.user_id, name: access?.user.email ?? null, org_id: stored.org_id };
 				const session = await this.repos.sessions.forOrg(stored.org_id).get(stored.session_id);
 				if (stored.used_at) {
 					// Reuse of a spent token: the family is compromised, revoke all of it (§25).
@@ -148,9 +151,7 @@ const AuthService: Schema<AuthThis> = {
 				if (!session || session.revoked_at || stored.expires_at <= nowIso()) throw errors.invalidRefreshToken();
 				const spent = await tokens.updateWhere({ id: stored.id, used_at: null }, { $set: { used_at: nowIso() } });
 				if (!spent) throw errors.invalidRefreshToken();
-				const access: any = await ctx.call("rbac.userAccess", { id: stored.user_id });
 				if (!access || access.user.status !== "active") throw errors.invalidRefreshToken();
-				ctx.meta.auditActor = { type: "user", id: access.user.id, name: access.user.email, org_id: access.user.org_id };
 				return this.issueTokens(access.user, session.id);
 			}
 		},

@@ -1,4 +1,4 @@
-import { bearer, type TestApp } from "../helpers/app";
+import { bearer, storeOf, type TestApp } from "../helpers/app";
 import { auditEntries, createUser, loginAs, OWNER_EMAIL, OWNER_PASSWORD, startFoundation, uid, type CreatedUser } from "../helpers/platform";
 
 const AUTH = "/api/v1/auth";
@@ -146,6 +146,15 @@ describe("Auth (§25)", () => {
 			expect(next.status).toBe(401);
 			expect(next.body.error.code).toBe("INVALID_REFRESH_TOKEN");
 			expect((await app.http.get(`${AUTH}/me`).set(bearer(r1.body.access_token))).status).toBe(401);
+
+			// The org's log shows the successful refresh, then the refused reuse and the refused refresh after it.
+			const entries = await (await storeOf(app.broker).repository("entries")).forOrg(reg.org.id).find({ action: "auth.refresh" }, { sort: { seq: 1 } });
+			expect(entries.map(e => [e.outcome, e.status_code, e.actor_id, e.actor_name])).toEqual([
+				["success", 200, reg.user.id, reg.user.email],
+				["failure", 401, reg.user.id, reg.user.email],
+				["failure", 401, reg.user.id, reg.user.email]
+			]);
+			expect(entries[1].details).toEqual({ refresh_token: "[REDACTED]" });
 		});
 
 		it("spends a refresh token once when it is presented concurrently", async () => {
