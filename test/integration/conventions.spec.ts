@@ -1,3 +1,4 @@
+import http from "node:http";
 import { bearer, type TestApp } from "../helpers/app";
 import { keyWithRoles, startFoundation, uid } from "../helpers/platform";
 
@@ -123,6 +124,27 @@ describe("Global conventions (§0)", () => {
 			} finally {
 				await app.http.put("/api/v1/admin/settings").set(owner).send({ max_body_bytes: MAX }).expect(200);
 			}
+		});
+
+		it("counts a chunked body (no Content-Length) against the limit too", async () => {
+			const chunked = (parts: string[]) =>
+				new Promise<number>((resolve, reject) => {
+					const target = new URL(app.url);
+					const req = http.request(
+						{ host: target.hostname, port: target.port, method: "POST", path: "/api/v1/rbac/roles", headers: { ...owner, "Content-Type": "application/json", "Transfer-Encoding": "chunked" } },
+						res => {
+							res.resume();
+							res.on("end", () => resolve(res.statusCode ?? 0));
+						}
+					);
+					req.on("error", reject);
+					for (const part of parts) req.write(part);
+					req.end();
+				});
+			const body = paddedBody(MAX + 1);
+			expect(await chunked([body.slice(0, 1000), body.slice(1000, MAX), body.slice(MAX)])).toBe(413);
+			const fits = paddedBody(MAX);
+			expect(await chunked([fits.slice(0, 5000), fits.slice(5000)])).toBe(201);
 		});
 
 		it("answers 415 for a body that is not JSON, and accepts JSON with a charset", async () => {

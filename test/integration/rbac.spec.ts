@@ -3,6 +3,7 @@ import {
 	API_KEY_PATTERN,
 	auditEntries,
 	bootstrapUser,
+	createOrgWithOwner,
 	createUser,
 	keyWithRoles,
 	loginAs,
@@ -266,6 +267,20 @@ describe("RBAC (§13)", () => {
 			expect(viewer.status).toBe(403);
 			expect(viewer.body.error).toMatchObject({ code: "PERMISSION_DENIED", details: { required: ["rbac:write"] } });
 			expect(await userCount()).toBe(before);
+		});
+
+		it("does not let a role name of another org be granted (400 unknown role)", async () => {
+			const org2 = await createOrgWithOwner(app);
+			await app.http.post(`${RBAC}/roles`).set(bearer(org2.ownerKey)).send({ name: "org2-only", permissions: ["agents:read"] }).expect(201);
+			const user = await app.http.post(`${RBAC}/users`).set(owner).send({ email: `x-${uid()}@example.com`, name: "X", password: "password-123", roles: ["org2-only"] });
+			expect(user.status).toBe(400);
+			expect(user.body.error.details).toEqual([{ field: "roles[0]", message: expect.stringContaining("org2-only") }]);
+			const key = await app.http.post(`${RBAC}/api-keys`).set(owner).send({ name: "x", roles: ["org2-only"] });
+			expect(key.status).toBe(400);
+			const list = await app.http.get(`${RBAC}/roles`).query({ builtin: "false", limit: 200 }).set(owner);
+			expect(list.body.items.find((r: any) => r.name === "org2-only")).toBeUndefined();
+			const org2Users = await app.http.get(`${RBAC}/users`).set(bearer(org2.ownerKey));
+			expect(org2Users.body.items.map((u: any) => u.email)).toEqual([org2.email]);
 		});
 
 		it("lists users with status, role and search filters", async () => {
