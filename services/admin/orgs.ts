@@ -48,4 +48,11 @@ export async function freeSlug(base: string, taken: (slug: string) => Promise<bo
 	}
 }
 
-export const mergeLimits = (current: OrgLimits, patch: Partial<OrgLimits> | undefined): OrgLimits => ({ ...current, ...(patch ?? {}) });
+/** Known limits only: unknown fields in `limits` are ignored like any unknown body field (§0.5). */
+export function mergeLimits(current: OrgLimits, patch: Partial<OrgLimits> | undefined): OrgLimits {
+	const out = { ...current };
+	for (const key of Object.keys(DEFAULT_LIMITS) as (keyof OrgLimits)[]) {
+		if (patch?.[key] !== undefined) (out as any)[key] = patch[key];
+	}
+	return out;
+}
