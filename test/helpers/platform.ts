@@ -100,7 +100,7 @@ export const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, 
  * Rate limits use fixed 60-second windows: a test that counts requests waits for a new window when
  * the current one ends within `needSeconds`, so its requests all land in one window.
  */
-export async function freshRateWindow(needSeconds = 8): Promise<void> {
+export async function freshRateWindow(needSeconds = 4): Promise<void> {
 	const left = 60 - ((Date.now() / 1000) % 60);
 	if (left < needSeconds) await sleep(left * 1000 + 100);
 }

@@ -132,7 +132,7 @@ describe("Rate limiting (§0.11), in-memory counters", () => {
 		let app: TestApp;
 		beforeAll(async () => {
 			app = await startFoundation();
-			await freshRateWindow(15);
+			await freshRateWindow();
 		});
 		afterAll(() => app.stop());
 
@@ -192,7 +192,7 @@ describe("Rate limiting with Redis: gateway nodes share the counters", () => {
 		// The second node opens the store the first one bootstrapped: the same key is the same principal on both.
 		a = await startFoundation(shared);
 		b = await startFoundation(shared);
-		await freshRateWindow(10);
+		await freshRateWindow();
 	});
 	afterAll(async () => {
 		await a?.stop();
