@@ -1,3 +1,5 @@
+import { signJwt } from "../../lib/crypto";
+import { platformOf } from "../../lib/platform";
 import { bearer, storeOf, type TestApp } from "../helpers/app";
 import { auditEntries, createUser, loginAs, OWNER_EMAIL, OWNER_PASSWORD, startFoundation, uid, type CreatedUser } from "../helpers/platform";
 
@@ -161,6 +163,23 @@ describe("Auth (§25)", () => {
 			const reg = await registerFresh();
 			const results = await Promise.all([1, 2, 3].map(() => app.http.post(`${AUTH}/refresh`).send({ refresh_token: reg.refresh_token })));
 			expect(results.map(r => r.status).sort()).toEqual([200, 401, 401]);
+		});
+
+		it("answers 401 TOKEN_EXPIRED for an expired access token and audits it as auth.token_rejected", async () => {
+			const reg = await registerFresh();
+			const claims = JSON.parse(Buffer.from(reg.access_token.split(".")[1], "base64url").toString("utf8"));
+			const now = Math.floor(Date.now() / 1000);
+			const expired = signJwt({ ...claims, iat: now - 1000, exp: now - 100 }, platformOf(app.broker).jwtSecret);
+			const res = await app.http.get(`${AUTH}/me`).set(bearer(expired));
+			expect(res.status).toBe(401);
+			expect(res.body.error.code).toBe("TOKEN_EXPIRED");
+			expect(res.headers["www-authenticate"]).toBe("Bearer");
+			const forged = signJwt({ ...claims, exp: now + 600 }, "not-the-platform-secret");
+			const bad = await app.http.get(`${AUTH}/me`).set(bearer(forged));
+			expect(bad.status).toBe(401);
+			expect(bad.body.error.code).toBe("UNAUTHENTICATED");
+			const [entry] = await auditEntries(app, reg.access_token, { action: "auth.token_rejected" });
+			expect(entry).toMatchObject({ actor_type: "user", actor_id: reg.user.id, outcome: "failure", status_code: 401, request_id: res.headers["x-request-id"] });
 		});
 
 		it("answers 400 without refresh_token and 401 INVALID_REFRESH_TOKEN for an unknown one", async () => {
