@@ -4,19 +4,25 @@ export interface QueuedRun {
 	agent_id: string;
 }
 
+export type Throttle = { key: string; concurrency: number } | null;
+
 /**
- * Queued runs wait here until their org is under its concurrency limit (§26 `max_concurrent_runs`);
- * orgs are served round-robin so one org's burst cannot starve the others.
+ * Queued runs wait here until their org is under its concurrency limit (§26 `max_concurrent_runs`)
+ * and no throttling budget holds them back (§8); orgs are served round-robin so one org's burst
+ * cannot starve the others.
  */
 export class FairDispatcher {
 	private readonly queues = new Map<string, QueuedRun[]>();
 	private readonly inFlight = new Map<string, Set<string>>();
+	private readonly throttled = new Map<string, Set<string>>();
+	private readonly throttleKeyOf = new Map<string, string>();
 	private pumping = false;
 	private again = false;
 
 	constructor(
 		private readonly limitOf: (orgId: string) => Promise<number>,
-		private readonly dispatch: (run: QueuedRun) => Promise<boolean>
+		private readonly dispatch: (run: QueuedRun) => Promise<boolean>,
+		private readonly throttleOf: (run: QueuedRun) => Promise<Throttle> = async () => null
 	) {}
 
 	enqueue(run: QueuedRun): void {
@@ -37,6 +43,11 @@ export class FairDispatcher {
 
 	finished(orgId: string, runId: string): void {
 		this.inFlight.get(orgId)?.delete(runId);
+		const key = this.throttleKeyOf.get(runId);
+		if (key) {
+			this.throttled.get(key)?.delete(runId);
+			this.throttleKeyOf.delete(runId);
+		}
 		const queue = this.queues.get(orgId);
 		if (queue) this.queues.set(orgId, queue.filter(q => q.run_id !== runId));
 		void this.pump();
@@ -46,6 +57,22 @@ export class FairDispatcher {
 		let n = 0;
 		for (const q of this.queues.values()) n += q.length;
 		return n;
+	}
+
+	/** Takes the first run of the queue that no throttle holds back. */
+	private async firstStartable(queue: QueuedRun[]): Promise<QueuedRun | null> {
+		for (let i = 0; i < queue.length; i++) {
+			const throttle = await this.throttleOf(queue[i]);
+			if (throttle) {
+				const running = this.throttled.get(throttle.key) ?? new Set<string>();
+				if (running.size >= throttle.concurrency) continue;
+				running.add(queue[i].run_id);
+				this.throttled.set(throttle.key, running);
+				this.throttleKeyOf.set(queue[i].run_id, throttle.key);
+			}
+			return queue.splice(i, 1)[0];
+		}
+		return null;
 	}
 
 	async pump(): Promise<void> {
@@ -67,12 +94,13 @@ export class FairDispatcher {
 						}
 						const running = this.inFlight.get(orgId)?.size ?? 0;
 						if (running >= (await this.limitOf(orgId))) continue;
-						const next = queue.shift() as QueuedRun;
+						const next = await this.firstStartable(queue);
+						if (!next) continue;
 						this.markInFlight(orgId, next.run_id);
 						if (await this.dispatch(next)) progressed = true;
 						else {
 							// No actor could take it now: it stays queued for the sweeper to retry.
-							this.inFlight.get(orgId)?.delete(next.run_id);
+							this.finished(orgId, next.run_id);
 						}
 					}
 				}

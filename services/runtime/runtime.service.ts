@@ -176,6 +176,11 @@ const RuntimeService: Schema<RuntimeThis> = {
 				if (TERMINAL.has(run.status)) throw errors.invalidStateTransition(run.status, "cancelled");
 				const cancelled = await this.finish(run, "cancelled", { error: { code: "CANCELLED", message: ctx.params.reason || "cancelled by request" } }, ACTIVE_STATUSES);
 				if (!cancelled) throw errors.invalidStateTransition((await this.requireRun(orgId, run.id)).status, "cancelled");
+				await this.repos.steps.forOrg(orgId).updateMany(
+					{ run_id: run.id, status: "awaiting" },
+					{ $set: { status: "failed", error: { code: "CANCELLED", message: "The run was cancelled" }, completed_at: nowIso(), updated_at: nowIso() } }
+				);
+				await callIfPresent(this.broker, "governance.cancelForRun", { org_id: orgId, run_id: run.id }, null, ctx);
 				return presentRun(cancelled);
 			}
 		},
@@ -301,6 +306,114 @@ const RuntimeService: Schema<RuntimeThis> = {
 			}
 		},
 
+		/** The run waits for a human decision: out of `running`, no lease, no actor holding it. */
+		park: {
+			visibility: "public",
+			params: { run_id: "string", org_id: "string", node_id: "string" },
+			async handler(this: RuntimeThis, ctx: Context<{ run_id: string; org_id: string; node_id: string }>) {
+				const { run_id, org_id, node_id } = ctx.params;
+				const parked = await this.repos.runs.forOrg(org_id).updateWhere(
+					{ id: run_id, status: "running", lease_owner: node_id },
+					{ $set: { status: "awaiting_approval", resumable: false, lease_owner: null, lease_expires_at: null, updated_at: nowIso() } }
+				);
+				if (parked) {
+					this.announceStatus(parked, "running");
+					this.dispatcher.finished(org_id, run_id);
+				}
+				return !!parked;
+			}
+		},
+
+		/** Governance decided (or expired) an approval of a run: resume it or end it (§12). */
+		approvalDecided: {
+			visibility: "public",
+			params: {
+				org_id: "string",
+				run_id: "string",
+				approval_id: "string",
+				kind: { type: "enum", values: ["approval", "escalation"] },
+				decision: { type: "enum", values: ["approved", "rejected", "expired"] }
+			},
+			async handler(this: RuntimeThis, ctx: Context<any>) {
+				const { org_id, run_id, approval_id, kind, decision } = ctx.params;
+				const step = await this.repos.steps.forOrg(org_id).findOne({ run_id, approval_id, status: "awaiting" });
+				const run = await this.repos.runs.forOrg(org_id).get(run_id);
+				if (!step || !run) return false;
+				const code = decision === "expired" ? "APPROVAL_EXPIRED" : kind === "escalation" ? "ESCALATION_REJECTED" : "APPROVAL_REJECTED";
+				const error = decision === "approved" ? null : { code, message: decision === "expired" ? "The approval expired before anyone decided" : `The ${kind} was rejected` };
+				await this.saveStep(org_id, run_id, {
+					index: step.index,
+					status: decision === "approved" ? "completed" : decision === "expired" ? "failed" : "denied",
+					error,
+					output: { decision },
+					completed_at: nowIso(),
+					latency_ms: Date.now() - Date.parse(step.started_at)
+				});
+				if (decision !== "approved") {
+					await this.finish(run, "failed", { error }, ["awaiting_approval"]);
+					return true;
+				}
+				const resumable = await this.repos.runs.forOrg(org_id).updateWhere({ id: run_id, status: "awaiting_approval" }, { $set: { resumable: true, updated_at: nowIso() } });
+				if (resumable) this.dispatcher.enqueue({ run_id, org_id, agent_id: run.agent_id });
+				return true;
+			}
+		},
+
+		abMetrics: {
+			visibility: "public",
+			params: { org_id: "string", ab_test_id: "string" },
+			async handler(this: RuntimeThis, ctx: Context<{ org_id: string; ab_test_id: string }>) {
+				const runs = await this.repos.runs.forOrg(ctx.params.org_id).find({ ab_test_id: ctx.params.ab_test_id });
+				const of = (variant: "a" | "b") => {
+					const mine = runs.filter(r => r.ab_variant === variant);
+					const done = mine.filter(r => r.status === "completed" || r.status === "failed");
+					const avg = (f: (r: RunDoc) => number) => (done.length ? done.reduce((sum, r) => sum + f(r), 0) / done.length : 0);
+					return {
+						runs: mine.length,
+						completed: done.filter(r => r.status === "completed").length,
+						failed: done.filter(r => r.status === "failed").length,
+						avg_latency_ms: Math.round(avg(r => r.latency_ms)),
+						avg_cost_usd: round6(avg(r => r.cost_usd)),
+						avg_tokens: Math.round(avg(r => r.tokens_input + r.tokens_output))
+					};
+				};
+				return { a: of("a"), b: of("b") };
+			}
+		},
+
+		/** One row per completed model call, for cost reports (§11). */
+		costRows: {
+			visibility: "public",
+			params: { org_id: "string", start: "string", end: "string", agent_id: { type: "string", optional: true } },
+			async handler(this: RuntimeThis, ctx: Context<{ org_id: string; start: string; end: string; agent_id?: string }>) {
+				const { org_id, start, end, agent_id } = ctx.params;
+				const filter: Filter = { created_at: { $gte: start, $lt: end } };
+				if (agent_id) filter.agent_id = agent_id;
+				const runs = await this.repos.runs.forOrg(org_id).find(filter);
+				if (!runs.length) return [];
+				const byId = new Map(runs.map(r => [r.id, r]));
+				const steps = await this.repos.steps.forOrg(org_id).find({ run_id: { $in: [...byId.keys()] }, type: "llm_call", status: "completed" });
+				return steps.map(step => {
+					const input = (step.input ?? {}) as Record<string, any>;
+					const run = byId.get(step.run_id) as RunDoc;
+					return {
+						run_id: step.run_id,
+						agent_id: run.agent_id,
+						step_index: step.index,
+						model: step.model ?? step.name,
+						provider: input.provider ?? null,
+						original_model: input.original_model ?? null,
+						cost_rule_id: input.cost_rule_id ?? null,
+						cost_usd: step.cost_usd,
+						savings_usd: input.savings_usd ?? 0,
+						tokens_input: step.tokens_input,
+						tokens_output: step.tokens_output,
+						created_at: step.created_at
+					};
+				});
+			}
+		},
+
 		cancelQueuedForAgent: {
 			visibility: "public",
 			params: { org_id: "string", agent_id: "string", code: { type: "string", optional: true } },
@@ -380,14 +493,26 @@ const RuntimeService: Schema<RuntimeThis> = {
 				throw errors.referenceNotFound("agent_id", "Agent");
 			}
 			const mode: RunMode = input.forceTest ? resolveReplayMode(found.agent.status) : resolveMode(found.agent.status, input.mode);
+			const routed =
+				input.agent_version == null && !input.replay_of
+					? await callIfPresent<{ ab_test_id: string; variant: "a" | "b"; version: number } | null>(this.broker, "lifecycle.routeRun", { org_id: orgId, agent_id: input.agent_id, session_id: input.session_id ?? null }, null, ctx)
+					: null;
+			const config = routed && routed.version !== found.version ? ((await ctx.call("agents.getForRun", { org_id: orgId, agent_id: input.agent_id, version: routed.version })) as any)?.config ?? found.config : found.config;
+			const exhausted = await callIfPresent<{ budget_id: string; budget_name: string; resets_at: string } | null>(
+				this.broker,
+				"budgets.checkAcceptance",
+				{ org_id: orgId, agent_id: input.agent_id },
+				null,
+				ctx
+			);
 			const now = nowIso();
 			const run: RunDoc = {
 				id: newId("run"),
 				org_id: orgId,
 				agent_id: input.agent_id,
-				agent_version: found.version,
+				agent_version: routed?.version ?? found.version,
 				pinned_version: input.agent_version != null,
-				status: "queued",
+				status: exhausted ? "blocked" : "queued",
 				mode,
 				trigger: (input.trigger ?? "api") as Trigger,
 				trigger_ref: input.trigger_ref ?? null,
@@ -396,23 +521,23 @@ const RuntimeService: Schema<RuntimeThis> = {
 				replay_tool_outputs: !!input.replay_tool_outputs,
 				input: input.input,
 				output: null,
-				error: null,
+				error: exhausted ? { code: "BUDGET_EXCEEDED", message: `Budget ${exhausted.budget_name} is exhausted until ${exhausted.resets_at}` } : null,
 				session_id: input.session_id ?? null,
 				end_user_id: input.end_user_id ?? null,
 				customer_id: input.customer_id ?? null,
 				metadata: input.metadata ?? {},
-				model: found.config.model,
+				model: config.model,
 				tokens_input: 0,
 				tokens_output: 0,
 				cost_usd: 0,
 				savings_usd: 0,
 				latency_ms: 0,
-				max_cost_usd: input.max_cost_usd ?? found.config.max_cost_usd_per_run ?? null,
-				ab_test_id: null,
-				ab_variant: null,
+				max_cost_usd: input.max_cost_usd ?? config.max_cost_usd_per_run ?? null,
+				ab_test_id: routed?.ab_test_id ?? null,
+				ab_variant: routed?.variant ?? null,
 				created_by: input.trigger && input.trigger !== "api" ? null : principal.id,
 				started_at: null,
-				completed_at: null,
+				completed_at: exhausted ? now : null,
 				lease_owner: null,
 				lease_expires_at: null,
 				dispatched_at: null,
@@ -420,6 +545,12 @@ const RuntimeService: Schema<RuntimeThis> = {
 				updated_at: now
 			};
 			await this.repos.runs.forOrg(orgId).insert(run);
+			if (exhausted) {
+				// The refused run is kept (§2 acceptance rule 4): it is the record of what the budget stopped.
+				this.runMetrics.finished(run);
+				this.announce(run, "run.blocked");
+				throw errors.conflict("BUDGET_EXCEEDED", `Budget ${exhausted.budget_name} is exhausted until ${exhausted.resets_at}`, { run_id: run.id, ...exhausted });
+			}
 			this.runMetrics.queued(+1);
 			this.announce(run, "run.queued");
 			this.dispatcher.enqueue({ run_id: run.id, org_id: orgId, agent_id: run.agent_id });
@@ -516,6 +647,14 @@ const RuntimeService: Schema<RuntimeThis> = {
 					this.announceStatus(claimed, "queued");
 					this.announce(claimed, "run.started");
 				}
+			} else if (run.status === "awaiting_approval") {
+				// Parked for a human; claimable once approvalDecided marked it resumable.
+				if (!run.resumable) return null;
+				claimed = await runs.updateWhere(
+					{ id: runId, status: "awaiting_approval", resumable: true },
+					{ $set: { status: "running", resumable: false, lease_owner: nodeId, lease_expires_at: lease, updated_at: now } }
+				);
+				if (claimed) this.announceStatus(claimed, "awaiting_approval");
 			} else if (run.lease_owner === nodeId || !run.lease_expires_at || run.lease_expires_at < now) {
 				claimed = await runs.updateWhere(
 					{ id: runId, status: run.status, lease_owner: run.lease_owner },
@@ -643,7 +782,8 @@ const RuntimeService: Schema<RuntimeThis> = {
 				limits.set(orgId, { value, at: Date.now() });
 				return value;
 			},
-			q => this.dispatchRun(q)
+			q => this.dispatchRun(q),
+			q => callIfPresent(this.broker, "budgets.throttle", { org_id: q.org_id, agent_id: q.agent_id }, null)
 		);
 	},
 
