@@ -14,6 +14,7 @@ export default function brokerOptions(config: Config): BrokerOptions {
 		requestTimeout: 60 * 1000,
 		retryPolicy: { enabled: false },
 		registry: { strategy: "RoundRobin", preferLocal: true },
+		dependencyInterval: 100,
 		heartbeatInterval: 5,
 		heartbeatTimeout: 15,
 		logger: {
