@@ -1,7 +1,9 @@
 import { gatewayBench } from "./gateway";
+import { runtimeBench } from "./runtime";
 
 const SUITES: Record<string, () => Promise<void>> = {
-	gateway: () => gatewayBench()
+	gateway: () => gatewayBench(),
+	runtime: () => runtimeBench()
 };
 
 async function main() {
