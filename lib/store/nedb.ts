@@ -16,10 +16,17 @@ const fromNedb = (doc: Record<string, any> | null): Doc | null => {
 	return { id: _id, ...rest };
 };
 
+/**
+ * NeDB answers from the index of the LAST indexed field of a query: keep org_id (the least selective,
+ * present in nearly every query) first and the primary key last, so lookups do not scan the org.
+ */
 function mapFilter(filter: Filter): Filter {
-	if (!("id" in filter)) return filter;
-	const { id, ...rest } = filter;
-	return { _id: id, ...rest };
+	const { id, org_id, ...rest } = filter;
+	const out: Filter = {};
+	if (org_id !== undefined) out.org_id = org_id;
+	Object.assign(out, rest);
+	if (id !== undefined) out._id = id;
+	return out;
 }
 
 function mapSort(sort: FindOptions["sort"]): Record<string, 1 | -1> | undefined {

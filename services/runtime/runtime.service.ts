@@ -94,7 +94,7 @@ const RuntimeService: Schema<RuntimeThis> = {
 	name: "runtime",
 	mixins: [StoreMixin({
 		runs: [{ fields: ["agent_id"] }, { fields: ["status"] }, { fields: ["created_at"] }],
-		steps: [{ fields: ["run_id", "index"], unique: true }],
+		steps: [{ fields: ["run_id", "index"], unique: true }, { fields: ["run_id"] }],
 		idempotency: [{ fields: ["org_id", "key"], unique: true }]
 	})],
 	settings: { rest: "/runtime" },
