@@ -1,6 +1,7 @@
 import type { ServiceBroker } from "moleculer";
 import { outboundPolicy } from "../../lib/outbound";
 import type { Settings } from "../../lib/settings";
+import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import { callModel } from "../providers/adapters";
 import { maskSecrets } from "../secrets/mask";
@@ -271,7 +272,9 @@ class RunLoop {
 			const started = Date.now();
 			const input: Record<string, unknown> = { model: modelId, provider: resolved.target.kind, max_tokens: maxTokens, messages: maskSecrets(messages, this.masks) };
 			if (modelId !== config.model) Object.assign(input, { original_model: config.model, cost_rule_id: rule?.rule_id ?? null, throttled: !!throttle?.model });
-			await this.record({ index, type: "llm_call", name: modelId, model: modelId, status: "running", input, started_at: new Date(started).toISOString() });
+			// A model call is persisted when it ends (a lost one is simply made again); its start is only announced.
+			const stepId = newId("stp");
+			this.announceStep({ id: stepId, run_id: this.run.id, index, type: "llm_call", name: modelId, model: modelId, status: "running", input, started_at: new Date(started).toISOString() });
 			try {
 				const result = await callModel(
 					resolved.target,
@@ -283,7 +286,12 @@ class RunLoop {
 				this.addTotals(result.tokens_input, result.tokens_output, cost);
 				if (rule && modelId === rule.model) input.savings_usd = await this.attributeSavings(config.model, result, cost, rule.rule_id);
 				await this.record({
+					id: stepId,
 					index,
+					type: "llm_call",
+					name: modelId,
+					model: modelId,
+					started_at: new Date(started).toISOString(),
 					status: "completed",
 					input,
 					output: maskSecrets({ content: result.content, tool_calls: result.tool_calls ?? [] }, this.masks),
@@ -298,7 +306,7 @@ class RunLoop {
 			} catch (err) {
 				await this.guards.release(reservationId);
 				const stop = this.asStop(err);
-				await this.record({ index, status: "failed", error: stop.error, latency_ms: Date.now() - started, completed_at: nowIso() });
+				await this.record({ id: stepId, index, type: "llm_call", name: modelId, model: modelId, input, started_at: new Date(started).toISOString(), status: "failed", error: stop.error, latency_ms: Date.now() - started, completed_at: nowIso() });
 				throw stop;
 			}
 		};
@@ -430,6 +438,15 @@ class RunLoop {
 			if (!this.controller.signal.aborted) this.controller.abort(new RunStopped("cancelled", null));
 			throw this.controller.signal.reason;
 		}
+	}
+
+	private announceStep(step: Partial<StepDoc>): void {
+		const now = nowIso();
+		const data = {
+			output: null, error: null, tokens_input: 0, tokens_output: 0, cost_usd: 0, latency_ms: 0, model: null, tool_id: null, approval_id: null,
+			completed_at: null, created_at: now, updated_at: now, ...step
+		};
+		this.broker.broadcast("runtime.run.event", { run_id: this.run.id, event: "step", data }, { groups: ["runtime"] });
 	}
 
 	private token(stepIndex: number, text: string, force = false): void {

@@ -43,7 +43,6 @@ export interface RunDoc {
 	/** Node executing the run and until when its lease holds (internal). */
 	lease_owner: string | null;
 	lease_expires_at: string | null;
-	dispatched_at: string | null;
 	/** Parked for an approval that was granted: an actor may claim it again. */
 	resumable?: boolean;
 	created_at: string;
@@ -74,7 +73,7 @@ export interface StepDoc {
 	updated_at: string;
 }
 
-const INTERNAL_RUN_FIELDS = ["lease_owner", "lease_expires_at", "dispatched_at", "pinned_version", "replay_tool_outputs", "resumable"] as const;
+const INTERNAL_RUN_FIELDS = ["lease_owner", "lease_expires_at", "pinned_version", "replay_tool_outputs", "resumable"] as const;
 
 export function presentRun(doc: RunDoc) {
 	const out: Record<string, unknown> = { ...doc };

@@ -37,6 +37,8 @@ interface RuntimeThis extends PlatformThis {
 	dispatcher: FairDispatcher;
 	runMetrics: RunMetrics;
 	sweepTimer: NodeJS.Timeout | null;
+	/** When this node handed each queued run to an actor (in memory: the sweeper's hint). */
+	dispatchedAt: Map<string, number>;
 	[k: string]: any;
 }
 
@@ -48,6 +50,8 @@ const SWEEP_INTERVAL_MS = 5_000;
 /** A queued run not picked up by any actor for this long is failed with WORKER_LOST. */
 const UNDISPATCHABLE_MS = 60_000;
 const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
+/** A run handed to an actor but not claimed this long after (its node died) is dispatched again. */
+const REDISPATCH_MS = 30_000;
 
 const RUN_INPUT = {
 	agent_id: { type: "string", min: 1, max: 64 },
@@ -540,7 +544,6 @@ const RuntimeService: Schema<RuntimeThis> = {
 				completed_at: exhausted ? now : null,
 				lease_owner: null,
 				lease_expires_at: null,
-				dispatched_at: null,
 				created_at: now,
 				updated_at: now
 			};
@@ -616,13 +619,12 @@ const RuntimeService: Schema<RuntimeThis> = {
 
 		/** Hands a queued run to an actor of its agent (or a transient one for drafts). */
 		async dispatchRun(this: RuntimeThis, q: QueuedRun): Promise<boolean> {
-			const runs = this.repos.runs.forOrg(q.org_id);
 			try {
 				const actor = `${actorName(q.agent_id)}.run`;
 				const target = (this.broker.registry as any).actions.isAvailable(actor) ? actor : "actors.execute";
 				if (!(this.broker.registry as any).actions.isAvailable(target)) return false;
-				await runs.updateWhere({ id: q.run_id, status: "queued" }, { $set: { dispatched_at: nowIso() } });
 				await this.broker.call(target, { run_id: q.run_id, org_id: q.org_id, agent_id: q.agent_id });
+				this.dispatchedAt.set(q.run_id, Date.now());
 				return true;
 			} catch (err) {
 				this.logger.warn({ err, run_id: q.run_id }, "Dispatch failed; the run stays queued");
@@ -643,6 +645,7 @@ const RuntimeService: Schema<RuntimeThis> = {
 					{ $set: { status: "running", started_at: run.started_at ?? now, lease_owner: nodeId, lease_expires_at: lease, updated_at: now } }
 				);
 				if (claimed) {
+					this.dispatchedAt.delete(runId);
 					this.runMetrics.queued(-1);
 					this.announceStatus(claimed, "queued");
 					this.announce(claimed, "run.started");
@@ -705,6 +708,7 @@ const RuntimeService: Schema<RuntimeThis> = {
 				{ $set: { ...fields, status, completed_at: now, latency_ms: latency, lease_owner: null, lease_expires_at: null, updated_at: now } }
 			);
 			if (!done) return null;
+			this.dispatchedAt.delete(run.id);
 			if (run.status === "queued") this.runMetrics.queued(-1);
 			this.runMetrics.finished(done);
 			this.dispatcher.finished(run.org_id, run.id);
@@ -757,8 +761,12 @@ const RuntimeService: Schema<RuntimeThis> = {
 				}
 			}
 			const stale = new Date(now - SWEEP_INTERVAL_MS).toISOString();
-			const waiting = await runs.find({ status: "queued", $or: [{ dispatched_at: null }, { dispatched_at: { $lt: stale } }] }, { sort: { created_at: 1 }, limit: 500 });
+			const waiting = await runs.find({ status: "queued", created_at: { $lt: stale } }, { sort: { created_at: 1 }, limit: 500 });
 			for (const run of waiting) {
+				const dispatched = this.dispatchedAt.get(run.id);
+				// Handed to an actor a moment ago and still in its mailbox: leave it there.
+				if (dispatched && now - dispatched < REDISPATCH_MS) continue;
+				if (dispatched) this.dispatcher.finished(run.org_id, run.id);
 				if (now - Date.parse(run.created_at) > UNDISPATCHABLE_MS && !(this.broker.registry as any).actions.isAvailable(`${actorName(run.agent_id)}.run`) && !(this.broker.registry as any).actions.isAvailable("actors.execute")) {
 					await this.finish(run, "failed", { error: { code: "WORKER_LOST", message: "No runtime node could take this run" } }, ["queued"]);
 					continue;
@@ -772,6 +780,7 @@ const RuntimeService: Schema<RuntimeThis> = {
 		this.hub = new RunHub();
 		this.runMetrics = new RunMetrics(this.broker);
 		this.sweepTimer = null;
+		this.dispatchedAt = new Map();
 		const limits = new Map<string, { value: number; at: number }>();
 		this.dispatcher = new FairDispatcher(
 			async orgId => {
