@@ -5,6 +5,8 @@ import AgentsService from "./agents/agents.service";
 import ApiService from "./api/api.service";
 import AuditService from "./audit/audit.service";
 import AuthService from "./auth/auth.service";
+import BudgetsService from "./budgets/budgets.service";
+import CostService from "./cost/cost.service";
 import LifecycleService from "./lifecycle/lifecycle.service";
 import ProvidersService from "./providers/providers.service";
 import RbacService from "./rbac/rbac.service";
@@ -21,6 +23,8 @@ export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	secrets: SecretsService,
 	providers: ProvidersService,
 	tools: ToolsService,
+	budgets: BudgetsService,
+	cost: CostService,
 	runtime: RuntimeService,
 	actors: ActorsService,
 	auth: AuthService,
