@@ -33,6 +33,10 @@ export default function brokerOptions(config: Config): BrokerOptions {
 		},
 		logLevel: config.logLevel as any,
 		metrics: { enabled: true, reporter: [] },
+		// The built-in middlewares minus per-action request metrics, tracing, caching, retries and
+		// circuit breakers, which Fluxgate does not use: they cost a third of a gateway request.
+		internalMiddlewares: false,
+		middlewares: ["ActionHook", "Validator", "Bulkhead", "ContextTracker", "Timeout", "Fallback", "ErrorHandler"] as any,
 		tracing: { enabled: false },
 		validator: new Validators.Fastest({ messages: VALIDATION_MESSAGES, useNewCustomCheckerFunction: true } as any),
 		errorHandler(err: any) {

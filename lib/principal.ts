@@ -30,7 +30,10 @@ export interface AuditActor {
 
 export const actorOf = (p: Principal): AuditActor => ({ type: p.type, id: p.id, name: p.name, org_id: p.org_id });
 
+const heldSets = new WeakMap<Principal, Set<string>>();
+
 export function missingPermissions(p: Principal, required: string[]): string[] {
-	const held = new Set(p.permissions);
+	let held = heldSets.get(p);
+	if (!held) heldSets.set(p, (held = new Set(p.permissions)));
 	return required.filter(r => !held.has(r));
 }
