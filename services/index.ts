@@ -7,6 +7,7 @@ import AuditService from "./audit/audit.service";
 import AuthService from "./auth/auth.service";
 import BudgetsService from "./budgets/budgets.service";
 import CostService from "./cost/cost.service";
+import GovernanceService from "./governance/governance.service";
 import LifecycleService from "./lifecycle/lifecycle.service";
 import ProvidersService from "./providers/providers.service";
 import RbacService from "./rbac/rbac.service";
@@ -25,6 +26,7 @@ export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	tools: ToolsService,
 	budgets: BudgetsService,
 	cost: CostService,
+	governance: GovernanceService,
 	runtime: RuntimeService,
 	actors: ActorsService,
 	auth: AuthService,
