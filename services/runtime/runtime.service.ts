@@ -674,7 +674,9 @@ const RuntimeService: Schema<RuntimeThis> = {
 			const run = await this.repos.runs.forOrg(orgId).get(runId);
 			if (!run || TERMINAL.has(run.status)) return { stopped: true };
 			const steps = this.repos.steps.forOrg(orgId);
-			const fields = { ...step, input: capPayload(step.input), output: capPayload(step.output) };
+			const fields: Partial<StepDoc> = { ...step };
+			if ("input" in step) fields.input = capPayload(step.input);
+			if ("output" in step) fields.output = capPayload(step.output);
 			let saved = await steps.updateWhere({ run_id: runId, index: step.index }, { $set: { ...fields, updated_at: nowIso() } });
 			if (!saved) {
 				saved = await steps.insert({
