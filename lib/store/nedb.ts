@@ -1,6 +1,7 @@
 import Datastore from "@seald-io/nedb";
 import fs from "node:fs";
 import path from "node:path";
+import { closePooledAppends, installPooledAppends } from "./nedb-files";
 import type { Backend, Doc, Filter, FindOptions, IndexSpec, RawCollection, Update } from "./types";
 import { decodeDoc, encodeDoc, encodeUpdate } from "./keys";
 import { UniqueViolation } from "./types";
@@ -121,7 +122,10 @@ export class NedbBackend implements Backend {
 
 	constructor(private readonly dir: string | null) {
 		this.kind = dir ? "nedb" : "memory";
-		if (dir) fs.mkdirSync(dir, { recursive: true });
+		if (dir) {
+			fs.mkdirSync(dir, { recursive: true });
+			installPooledAppends();
+		}
 	}
 
 	collection(name: string, indexes: IndexSpec[]): Promise<RawCollection> {
@@ -157,5 +161,6 @@ export class NedbBackend implements Backend {
 			if (this.dir) await col.db.compactDatafileAsync();
 		}
 		this.open.clear();
+		if (this.dir) await closePooledAppends(path.join(this.dir, path.sep));
 	}
 }
