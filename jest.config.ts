@@ -4,7 +4,8 @@ const config: Config = {
 	testEnvironment: "node",
 	roots: ["<rootDir>/test"],
 	testMatch: ["**/*.spec.ts"],
-	transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true }] },
+	transform: { "^.+\\.ts$": "ts-jest" },
+	setupFilesAfterEnv: ["<rootDir>/test/helpers/teardown.ts"],
 	testTimeout: 30000,
 	maxWorkers: 2
 };
