@@ -865,9 +865,7 @@ describe("end to end: runs of agents under policies", () => {
 		expect(steps[2].error.code).toBe("TOOL_BLOCKED");
 	});
 
-	// Pending a runtime fix: runtime.approvalDecided saves the approval step without its input (saveStep sets input: null),
-	// so the resumed run no longer knows the tool call was approved and asks again.
-	test.skip("an approval gate parks the run; approve → the tool executes and the run completes", async () => {
+	test("an approval gate parks the run; approve → the tool executes and the run completes", async () => {
 		const { tool, run, approval } = await parkedRun("safe", [{ type: "approval_gate", requires_approval_for: ["safe"] }]);
 		expect(approval).toMatchObject({ kind: "approval", status: "pending", tool_name: tool.name, tool_input: { a: 1 }, rule_type: "approval_gate" });
 		const waiting = await stepsOf(run.id);
@@ -893,9 +891,7 @@ describe("end to end: runs of agents under policies", () => {
 		expect(steps.some(s => s.type === "tool_call")).toBe(false);
 	});
 
-	// Pending a runtime fix: runtime.approvalDecided saves the approval step without its input (saveStep sets input: null),
-	// so the resumed run no longer knows the tool call was approved and asks again.
-	test.skip("the built-in rule parks a dangerous tool without any policy; approval lets it run", async () => {
+	test("the built-in rule parks a dangerous tool without any policy; approval lets it run", async () => {
 		const { run, approval } = await parkedRun("dangerous", null);
 		expect(approval).toMatchObject({ policy_id: null, rule_type: null, kind: "approval" });
 		expect(Date.parse(approval.expires_at) - Date.parse(approval.created_at)).toBe(86_400_000);
