@@ -1,4 +1,5 @@
 import path from "node:path";
+import packageJson from "../package.json";
 
 /** Everything a node reads from its environment, parsed once. The only reader of process.env. */
 export interface Config {
@@ -72,5 +73,4 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
 	return { ...config, ...overrides };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const PACKAGE_VERSION: string = require("../package.json").version;
+const PACKAGE_VERSION: string = packageJson.version;
