@@ -73,6 +73,8 @@ class RunLoop {
 	private inputChecked = false;
 	private finalOutput: string | null = null;
 	private streamTokens = true;
+	/** The step recorded last, for escalation conditions on tool calls. */
+	private lastStep: { type: string; name: string; status: string } | null = null;
 
 	constructor(
 		private readonly env: RunEnv,
@@ -392,6 +394,8 @@ class RunLoop {
 		const answer = await this.guards.afterStep({
 			step_index: this.index - 1,
 			final,
+			mode: this.run.mode,
+			step: this.lastStep,
 			run: { status: final ? (error ? "failed" : "completed") : "running", cost_usd: round6(this.totals.cost_usd), tokens_input: this.totals.tokens_input, tokens_output: this.totals.tokens_output, input: this.input, output, error }
 		});
 		if (!answer.pause || !answer.approval_id || (final && error)) return false;
@@ -434,6 +438,7 @@ class RunLoop {
 
 	private async record(step: Partial<StepDoc> & { index: number }): Promise<void> {
 		const res: any = await this.broker.call("runtime.recordStep", { run_id: this.run.id, org_id: this.run.org_id, step });
+		if (res?.step) this.lastStep = { type: res.step.type, name: res.step.name, status: res.step.status };
 		if (res?.stopped) {
 			if (!this.controller.signal.aborted) this.controller.abort(new RunStopped("cancelled", null));
 			throw this.controller.signal.reason;
