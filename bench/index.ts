@@ -1,9 +1,11 @@
 import { gatewayBench } from "./gateway";
+import { guardsBench } from "./guards";
 import { runtimeBench } from "./runtime";
 
 const SUITES: Record<string, () => Promise<void>> = {
 	gateway: () => gatewayBench(),
-	runtime: () => runtimeBench()
+	runtime: () => runtimeBench(),
+	guards: () => guardsBench()
 };
 
 async function main() {
