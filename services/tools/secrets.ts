@@ -1,9 +1,9 @@
+import { maskSecrets } from "../secrets/mask";
+
 /** `{{secrets.NAME}}` or `{{ secrets.NAME }}` (§0.14). */
 const SECRET_REFERENCE = /\{\{\s*secrets\.[A-Za-z_][A-Za-z0-9_]{0,127}\s*\}\}/;
 
 export const hasSecretReference = (value: string): boolean => SECRET_REFERENCE.test(value);
-
-export const MASK = "****";
 
 /** Resolves the secret references of one string at call time: `{value, masks}` (masks = every resolved secret value). */
 export type SecretResolver = (value: string) => Promise<{ value: string; masks: string[] }>;
@@ -22,28 +22,6 @@ export class SecretScope {
 	}
 
 	mask<T>(data: T): T {
-		return maskSecrets(data, [...this.masks]);
+		return maskSecrets(data, [...this.masks]) as T;
 	}
-}
-
-/** A copy of `data` in which every occurrence of each mask inside strings (values and keys) reads `****`. */
-export function maskSecrets<T>(data: T, masks: string[]): T {
-	const list = [...new Set(masks.filter(m => m.length > 0))].sort((a, b) => b.length - a.length);
-	if (!list.length) return data;
-	const maskString = (s: string) => {
-		let out = s;
-		for (const m of list) if (out.includes(m)) out = out.split(m).join(MASK);
-		return out;
-	};
-	const walk = (value: unknown): unknown => {
-		if (typeof value === "string") return maskString(value);
-		if (Array.isArray(value)) return value.map(walk);
-		if (value !== null && typeof value === "object") {
-			const out: Record<string, unknown> = {};
-			for (const [k, v] of Object.entries(value)) out[maskString(k)] = walk(v);
-			return out;
-		}
-		return value;
-	};
-	return walk(data) as T;
 }

@@ -2,7 +2,7 @@ import { startEchoServer, type EchoServer } from "../fixtures/echo-server";
 import { renderMongoFilter, toPositional } from "../../services/tools/database";
 import { executeTool, type ExecuteEnv } from "../../services/tools/execute";
 import { buildRequest } from "../../services/tools/rest";
-import { maskSecrets } from "../../services/tools/secrets";
+import { maskSecrets } from "../../services/secrets/mask";
 import type { ToolDoc } from "../../services/tools/model";
 
 const SECRET = "tok-Very$ecret\"value";
