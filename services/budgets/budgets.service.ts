@@ -8,7 +8,7 @@ import { UniqueViolation, type Filter, type Repository } from "../../lib/store";
 import { nowIso } from "../../lib/time";
 import { displayName, LIST_QUERY, listOptions, query } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
-import { Ledger } from "./ledger";
+import { Ledger, nothingHeldFor } from "./ledger";
 import {
 	ALERT_TYPES,
 	BUDGET_ALERT_SCHEMA,
@@ -300,6 +300,12 @@ const BudgetsService: Schema<BudgetsThis> = {
 			params: { org_id: "string", reservation_id: "string", actual_usd: { type: "number", min: 0 } },
 			async handler(this: BudgetsThis, ctx: Context<{ org_id: string; reservation_id: string; actual_usd: number }>) {
 				const { org_id, reservation_id, actual_usd } = ctx.params;
+				const free = nothingHeldFor(reservation_id);
+				if (free) {
+					const team = free.agent_id ? await this.teamOf(ctx, org_id, free.agent_id) : null;
+					await this.ledger.charge(org_id, free.agent_id, team, toMicros(actual_usd));
+					return { ok: true };
+				}
 				return { ok: await this.ledger.settle(org_id, reservation_id, toMicros(actual_usd)) };
 			}
 		},
@@ -308,6 +314,7 @@ const BudgetsService: Schema<BudgetsThis> = {
 			visibility: "public",
 			params: { org_id: "string", reservation_id: "string" },
 			async handler(this: BudgetsThis, ctx: Context<{ org_id: string; reservation_id: string }>) {
+				if (nothingHeldFor(ctx.params.reservation_id)) return { ok: true };
 				return { ok: await this.ledger.release(ctx.params.org_id, ctx.params.reservation_id) };
 			}
 		},

@@ -23,6 +23,14 @@ const EXPIRED_KEPT_MS = 24 * 3_600_000;
 /** Settled amounts are kept long enough to recount any period (a month at most) after a period change. */
 const SPEND_KEPT_MS = 35 * 86_400_000;
 
+/**
+ * Reservation id answered when no budget applies: nothing is stored, and the settle books the cost
+ * (to budgets created meanwhile) from the agent named in the id.
+ */
+const NOTHING_HELD = "rsv0.";
+export const nothingHeldFor = (reservationId: string): { agent_id: string | null } | null =>
+	reservationId.startsWith(NOTHING_HELD) ? { agent_id: reservationId.slice(NOTHING_HELD.length) || null } : null;
+
 const fits = (b: BudgetDoc, amount: number) => b.used_micros < b.limit_micros && b.committed_micros + amount <= b.limit_micros;
 
 export const refusalOf = (b: BudgetDoc, now: Date): Refusal => ({
@@ -95,6 +103,7 @@ export class Ledger {
 	reserve(orgId: string, call: { agent_id: string | null; team: string | null; run_id: string | null }, amount: number, now = new Date()): Promise<ReserveResult> {
 		return this.queue.run(orgId, async () => {
 			const budgets = await this.inScope(orgId, call.agent_id, call.team, false, now);
+			if (!budgets.length) return { ok: true as const, reservation_id: `${NOTHING_HELD}${call.agent_id ?? ""}` };
 			const short = budgets.find(b => b.action_on_exceed === "block" && !fits(b, amount));
 			if (short) return refusalOf(short, now);
 			const reservation = await this.repos.budget_reservations.forOrg(orgId).insert({

@@ -414,6 +414,19 @@ describe("runtime guards (internal actions)", () => {
 		expect((await reserve(a.id, 1)).ok).toBe(true);
 	});
 
+	it("a call reserved while no budget applied still counts toward a budget created before it settles", async () => {
+		const second = await createOrgWithOwner(app);
+		const theirs = bearer(second.ownerKey);
+		const theirOrg = (await get("/auth/me", theirs)).body.org.id;
+		const theirAgent = await createAgent({}, theirs);
+		const r = await reserve(theirAgent.id, 0.5, theirOrg);
+		expect(r.ok).toBe(true);
+		const b = await createBudget({ agent_id: theirAgent.id, limit_usd: 1 }, theirs);
+		await settle(r.reservation_id, 0.25, theirOrg);
+		expect((await get(`/budgets/${b.id}/usage`, theirs)).body).toMatchObject({ used_usd: 0.25, reserved_usd: 0 });
+		expect((await call("budgets.release", { org_id: theirOrg, reservation_id: r.reservation_id })).ok).toBe(true);
+	});
+
 	it("throttle answers the strictest exceeded throttle budget and its scope key", async () => {
 		const a = await createAgent({ team: "Throttled" });
 		expect(await call("budgets.throttle", { org_id: orgId, agent_id: a.id })).toBeNull();
@@ -424,5 +437,86 @@ describe("runtime guards (internal actions)", () => {
 		expect(await call("budgets.throttle", { org_id: orgId, agent_id: a.id })).toEqual({ key: `agent:${a.id}`, concurrency: 2, model: "mock-tools" });
 		await put(`/budgets/${agentBudget.id}`, { enabled: false });
 		expect(await call("budgets.throttle", { org_id: orgId, agent_id: a.id })).toEqual({ key: "team:Throttled", concurrency: 4, model: "mock-tools" });
+	});
+});
+
+describe("runs under budgets (end to end)", () => {
+	async function activeAgent(body: Record<string, unknown>): Promise<any> {
+		const created = await createAgent({ memory_enabled: false, ...body });
+		for (const target_state of ["testing", "active"]) expect((await post(`/lifecycle/${created.id}/promote`, { target_state })).status).toBe(200);
+		return created;
+	}
+	const startRun = (agentId: string, input: string, wait = true) => post("/runtime/runs", { agent_id: agentId, input, wait, timeout_seconds: 10 });
+
+	beforeAll(async () => {
+		// Runs cost money only with prices: 1 USD per 1k tokens each way on the mock model (mock-tools stays free).
+		expect((await put("/providers/models/mock-echo", { input_price_per_1k_usd: 1, output_price_per_1k_usd: 1 })).status).toBe(200);
+	});
+
+	it("a block budget stops the call that would overshoot it, then refuses new runs with 409 and stores them blocked", async () => {
+		const a = await activeAgent({ max_tokens: 10 });
+		const b = await createBudget({ agent_id: a.id, limit_usd: 0.05 });
+		// 40 characters: 10 tokens in, 10 tokens out, 0.02 USD per run; the worst case reserved is the same.
+		const input = "x".repeat(40);
+		for (let i = 0; i < 2; i++) {
+			const run = (await startRun(a.id, input)).body;
+			expect(run).toMatchObject({ status: "completed", cost_usd: 0.02, tokens_input: 10, tokens_output: 10 });
+		}
+		expect((await get(`/budgets/${b.id}/usage`)).body).toMatchObject({ used_usd: 0.04, reserved_usd: 0, remaining_usd: 0.01, percentage_used: 80 });
+
+		// Accepted (0.04 < 0.05), but its call would need 0.02 more: the run ends blocked before calling.
+		const third = await startRun(a.id, input);
+		expect(third.status).toBe(200);
+		expect(third.body).toMatchObject({ status: "blocked", cost_usd: 0, error: { code: "BUDGET_EXCEEDED" } });
+		expect((await get(`/runtime/runs/${third.body.id}/steps?type=llm_call`)).body.total).toBe(0);
+		expect((await get(`/budgets/${b.id}/usage`)).body).toMatchObject({ used_usd: 0.04, reserved_usd: 0 });
+
+		await put(`/budgets/${b.id}`, { limit_usd: 0.04 });
+		const refused = await startRun(a.id, input, false);
+		expect(refused.status).toBe(409);
+		expect(refused.body.error).toMatchObject({
+			code: "BUDGET_EXCEEDED",
+			details: { run_id: expect.any(String), budget_id: b.id, budget_name: b.name, resets_at: b.resets_at }
+		});
+		const stored = (await get(`/runtime/runs/${refused.body.error.details.run_id}`)).body;
+		expect(stored).toMatchObject({ status: "blocked", agent_id: a.id, error: { code: "BUDGET_EXCEEDED" }, cost_usd: 0 });
+		expect((await post(`/runtime/runs/${stored.id}/retry`)).body.error.code).toBe("BUDGET_EXCEEDED");
+		// Other agents of the org are not held back by an agent budget.
+		const bystander = await activeAgent({ max_tokens: 10 });
+		expect((await startRun(bystander.id, input)).body.status).toBe("completed");
+		// The spend is exactly the two settled runs.
+		const runs = (await get(`/runtime/runs?agent_id=${a.id}&limit=200`)).body.items;
+		const spent = runs.reduce((s: number, r: any) => s + r.cost_usd, 0);
+		expect(Math.round(spent * 1e6) / 1e6).toBe((await get(`/budgets/${b.id}/usage`)).body.used_usd);
+	});
+
+	it("an exceeded throttle budget switches every call to its model and runs the scope one at a time", async () => {
+		const a = await activeAgent({ max_tokens: 50 });
+		await createBudget({ agent_id: a.id, limit_usd: 0.001, action_on_exceed: "throttle", throttle_model: "mock-tools", throttle_concurrency: 1 });
+		const first = (await startRun(a.id, "before the limit")).body;
+		expect(first).toMatchObject({ status: "completed", cost_usd: 0.008 });
+		expect((await get(`/runtime/runs/${first.id}/steps?type=llm_call`)).body.items[0].model).toBe("mock-echo");
+
+		const accepted = await Promise.all([0, 1, 2].map(i => startRun(a.id, `SLEEP 250\nthrottled ${i}`, false)));
+		expect(accepted.map(r => r.status)).toEqual([202, 202, 202]);
+		const ids = accepted.map(r => r.body.id);
+		let maxRunning = 0;
+		let runs: any[] = [];
+		for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
+			runs = await Promise.all(ids.map(async id => (await get(`/runtime/runs/${id}`)).body));
+			maxRunning = Math.max(maxRunning, runs.filter(r => r.status === "running").length);
+			if (runs.every(r => r.status === "completed")) break;
+			await new Promise(r => setTimeout(r, 40));
+		}
+		expect(runs.map(r => r.status)).toEqual(["completed", "completed", "completed"]);
+		expect(maxRunning).toBe(1);
+		// One after the other: each started once the previous one had ended.
+		const ordered = [...runs].sort((x, y) => x.started_at.localeCompare(y.started_at));
+		for (let i = 1; i < ordered.length; i++) expect(ordered[i].started_at >= ordered[i - 1].completed_at).toBe(true);
+		for (const run of runs) {
+			expect(run.cost_usd).toBe(0);
+			const [step] = (await get(`/runtime/runs/${run.id}/steps?type=llm_call`)).body.items;
+			expect(step).toMatchObject({ model: "mock-tools", input: { original_model: "mock-echo", throttled: true } });
+		}
 	});
 });

@@ -1,5 +1,5 @@
 import { openStore, type Store } from "../../lib/store";
-import { Ledger, RESERVATION_TTL_MS, type LedgerRepos } from "../../services/budgets/ledger";
+import { Ledger, nothingHeldFor, RESERVATION_TTL_MS, type LedgerRepos } from "../../services/budgets/ledger";
 import { BUDGET_COLLECTIONS, presentUsage, type BudgetDoc } from "../../services/budgets/model";
 import { currentPeriod, type Period } from "../../services/budgets/periods";
 
@@ -89,6 +89,15 @@ describe("reservations", () => {
 		expect(await usage(agent.id)).toMatchObject({ used_usd: 0.012, reserved_usd: 0 });
 		expect(await usage(org.id)).toMatchObject({ used_usd: 0.012, reserved_usd: 0 });
 		expect(await repos.budget_spend.forOrg(ORG).count()).toBe(12);
+	});
+
+	it("with no applicable budget nothing is stored; the id still names the agent for the settle", async () => {
+		await budget({ limit_usd: 1, scope: "agent", agent_id: "agt_2" });
+		const r = await ledger.reserve(ORG, call("agt_1"), 5000, T0);
+		expect(r.ok).toBe(true);
+		expect(nothingHeldFor((r as any).reservation_id)).toEqual({ agent_id: "agt_1" });
+		expect(await repos.budget_reservations.forOrg(ORG).count()).toBe(0);
+		expect(nothingHeldFor("rsv_abc")).toBeNull();
 	});
 
 	it("throttle and alert_only budgets hold reservations but never refuse", async () => {
