@@ -127,7 +127,11 @@ class RunLoop {
 
 	private async end(status: EndStatus, fields: { output: string | null; error: RunError | null }) {
 		if (this.controller.signal.reason instanceof RunStopped && this.controller.signal.reason.status === "cancelled") return;
-		if (status !== "cancelled" && (await this.escalate(true, fields.output, status === "completed" ? null : fields.error))) return;
+		const parked = status !== "cancelled" && (await this.escalate(true, fields.output, status === "completed" ? null : fields.error).catch(err => {
+			this.broker.logger.warn({ err, run_id: this.run.id }, "Final escalation check failed; ending the run anyway");
+			return false;
+		}));
+		if (parked) return;
 		await this.broker.call("runtime.finishRun", {
 			run_id: this.run.id,
 			org_id: this.run.org_id,
@@ -392,7 +396,7 @@ class RunLoop {
 	private async escalate(final: boolean, output: string | null = null, error: RunError | null = null): Promise<boolean> {
 		if (!this.guards.governed) return false;
 		const answer = await this.guards.afterStep({
-			step_index: this.index - 1,
+			step_index: Math.max(0, this.index - 1),
 			final,
 			mode: this.run.mode,
 			step: this.lastStep,

@@ -52,6 +52,7 @@ const UNDISPATCHABLE_MS = 60_000;
 const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 /** A run handed to an actor but not claimed this long after (its node died) is dispatched again. */
 const REDISPATCH_MS = 30_000;
+const DISPATCH_TIMEOUT_MS = 3_000;
 
 const RUN_INPUT = {
 	agent_id: { type: "string", min: 1, max: 64 },
@@ -623,7 +624,8 @@ const RuntimeService: Schema<RuntimeThis> = {
 				const actor = `${actorName(q.agent_id)}.run`;
 				const target = (this.broker.registry as any).actions.isAvailable(actor) ? actor : "actors.execute";
 				if (!(this.broker.registry as any).actions.isAvailable(target)) return false;
-				await this.broker.call(target, { run_id: q.run_id, org_id: q.org_id, agent_id: q.agent_id });
+				// The actor only enqueues: a slow answer means a dead node the registry has not dropped yet.
+				await this.broker.call(target, { run_id: q.run_id, org_id: q.org_id, agent_id: q.agent_id }, { timeout: DISPATCH_TIMEOUT_MS });
 				this.dispatchedAt.set(q.run_id, Date.now());
 				return true;
 			} catch (err) {
@@ -754,6 +756,16 @@ const RuntimeService: Schema<RuntimeThis> = {
 
 		/** Recovery: expired leases are resumed elsewhere; queued runs are dispatched again; hopeless ones fail. */
 		async sweep(this: RuntimeThis) {
+			if (this.sweeping) return;
+			this.sweeping = true;
+			try {
+				await this.sweepOnce();
+			} finally {
+				this.sweeping = false;
+			}
+		},
+
+		async sweepOnce(this: RuntimeThis) {
 			const runs = this.repos.runs.platformWide();
 			const now = Date.now();
 			const expired = await runs.find({ status: { $in: ["running"] }, lease_expires_at: { $lt: new Date(now).toISOString() } });
