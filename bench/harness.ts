@@ -10,12 +10,11 @@ export interface Measured {
 	non2xx: number;
 }
 
-const TSX = path.join(__dirname, "..", "node_modules", ".bin", "tsx");
 
 /** Starts a bench server script in its own process and resolves with its port once it prints READY. */
 export function startServer(script: string, env: Record<string, string> = {}): Promise<{ port: number; child: ChildProcess }> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(TSX, [path.join(__dirname, "servers", script)], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+		const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "servers", script)], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
 		let buffer = "";
 		child.stdout!.on("data", (chunk: Buffer) => {
 			buffer += chunk.toString();

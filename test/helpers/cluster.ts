@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { ServiceBroker } from "moleculer";
 
-const TSX = path.join(__dirname, "..", "..", "node_modules", ".bin", "tsx");
 
 export const REDIS_URL = "redis://127.0.0.1:6379";
 
@@ -15,7 +14,8 @@ export interface NodeProcess {
 /** Starts a Fluxgate node process (test/helpers/node-process.ts) and waits until it is ready. */
 export function startNode(env: Record<string, string>, timeoutMs = 30_000): Promise<NodeProcess> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(TSX, [path.join(__dirname, "node-process.ts")], {
+		// node itself with the tsx loader (not the tsx CLI, whose child would survive a SIGKILL of the parent).
+		const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "node-process.ts")], {
 			env: { ...process.env, LOG_LEVEL: "warn", FLUXGATE_STORE: "memory", ...env },
 			stdio: ["ignore", "pipe", "pipe"]
 		});
