@@ -123,7 +123,10 @@ describe("Rate limiting (§0.11), in-memory counters", () => {
 			for (let remaining = 2; remaining >= 0; remaining--) expectRateHeaders((await app.http.get(ME).set(bearer(org2KeyLimited.key))).headers, 3, remaining);
 			const over = await app.http.get(ME).set(bearer(org2KeyLimited.key));
 			expect429(over.status, over.headers, over.body, 3);
-			expect((await app.http.get(ME).set(owner)).status).toBe(429);
+			// The bootstrap key has no override: the instance default of 2 holds it too, whatever it spent before.
+			const ownerStatuses = [];
+			for (let i = 0; i < 3; i++) ownerStatuses.push((await app.http.get(ME).set(owner)).status);
+			expect(ownerStatuses[2]).toBe(429);
 			await app.http.put("/api/v1/admin/settings").set(admin).send({ default_rate_limit_per_minute: 600 }).expect(200);
 		});
 	});
