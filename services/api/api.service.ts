@@ -291,7 +291,7 @@ const ApiService: Schema<ApiThis> = {
 			const action = req.$action as ActionDef;
 			const status = ctx.meta.$statusCode ?? action.openapi?.status ?? 200;
 			ctx.meta.$statusCode = status;
-			if (status === 201 && data && typeof data === "object" && "id" in data) ctx.meta.$location = `${req.parsedUrl}/${(data as any).id}`;
+			if (status === 201) ctx.meta.$location = data && typeof data === "object" && "id" in data ? `${req.parsedUrl}/${(data as any).id}` : req.parsedUrl;
 			if (action.audit) await this.audit(req, action, "success", status, data);
 			return status === 204 ? null : data;
 		},
