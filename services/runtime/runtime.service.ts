@@ -109,7 +109,7 @@ const RuntimeService: Schema<RuntimeThis> = {
 		createRun: {
 			rest: "POST /runs",
 			access: ["runtime:execute"],
-			audit: { action: "run.create", resource: null },
+			audit: { action: "run.create" },
 			openapi: { summary: "Start a run of an agent", status: 202, response: "Run" },
 			params: { ...RUN_INPUT, wait: { type: "boolean", optional: true }, timeout_seconds: { type: "number", integer: true, min: 1, max: 300, optional: true } },
 			handler(this: RuntimeThis, ctx: Ctx) {
@@ -120,7 +120,7 @@ const RuntimeService: Schema<RuntimeThis> = {
 		execute: {
 			rest: "POST /execute",
 			access: ["runtime:execute"],
-			audit: { action: "run.create", resource: null },
+			audit: { action: "run.create" },
 			openapi: { summary: "Run an agent and wait for the result", status: 200, response: "Run" },
 			params: { ...RUN_INPUT, timeout_seconds: { type: "number", integer: true, min: 1, max: 300, optional: true } },
 			handler(this: RuntimeThis, ctx: Ctx) {

@@ -72,6 +72,9 @@ describe("Runtime through HTTP", () => {
 		expect(steps.body.items.map((s: any) => [s.index, s.type, s.status])).toEqual([[0, "llm_call", "completed"]]);
 		const listed = await app.http.get(`/api/v1/runtime/runs?agent_id=${agent.id}&status=completed`).set(auth);
 		expect(listed.body.total).toBe(1);
+		const audited = await app.http.get(`/api/v1/audit/logs?action=run.create&resource_id=${res.body.id}`).set(auth);
+		expect(audited.body.items).toHaveLength(1);
+		expect(audited.body.items[0]).toMatchObject({ resource_type: "run", outcome: "success", status_code: 200 });
 	});
 
 	test("accepted runs are persisted queued before the 202, then complete", async () => {
