@@ -11,6 +11,7 @@ import { UniqueViolation } from "../../lib/store";
 import { nowIso, toIso } from "../../lib/time";
 import { dateTime, LIST_QUERY, listOptions, query } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
+import { bucketStartOf, fillBuckets, type CostBucket } from "../agents/costs";
 import { FairDispatcher, type QueuedRun } from "./dispatcher";
 import { RunMetrics } from "./metrics";
 import {
@@ -436,18 +437,17 @@ const RuntimeService: Schema<RuntimeThis> = {
 			async handler(this: RuntimeThis, ctx: Context<any>) {
 				const { org_id, agent_id, granularity, start, end } = ctx.params;
 				const runs = await this.repos.runs.forOrg(org_id).find({ agent_id, created_at: { $gte: start, $lt: end } });
-				const bucketOf = (iso: string) => (granularity === "day" ? `${iso.slice(0, 10)}T00:00:00.000Z` : `${iso.slice(0, 7)}-01T00:00:00.000Z`);
-				const buckets = new Map<string, { cost_usd: number; runs: number; tokens_input: number; tokens_output: number }>();
+				const sums: Record<string, CostBucket> = {};
 				for (const run of runs) {
-					const b = buckets.get(bucketOf(run.created_at)) ?? { cost_usd: 0, runs: 0, tokens_input: 0, tokens_output: 0 };
+					const key = bucketStartOf(granularity, run.created_at).toISOString();
+					const b = (sums[key] ??= { period_start: key, cost_usd: 0, runs: 0, tokens_input: 0, tokens_output: 0 });
 					b.cost_usd = round6(b.cost_usd + run.cost_usd);
 					b.runs += 1;
 					b.tokens_input += run.tokens_input;
 					b.tokens_output += run.tokens_output;
-					buckets.set(bucketOf(run.created_at), b);
 				}
 				const total = round6(runs.reduce((sum, r) => sum + r.cost_usd, 0));
-				return { total_cost_usd: total, buckets: Object.fromEntries(buckets) };
+				return { total_cost_usd: total, items: fillBuckets(granularity, start, end, sums) };
 			}
 		},
 
