@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { MetricReporters, type ServiceBroker } from "moleculer";
+import { registerMetric } from "../../lib/metrics";
 
 const REQUESTS = "fluxgate.http.requests.total";
 const DURATION = "fluxgate.http.request.duration.seconds";
@@ -10,16 +11,20 @@ export class HttpMetrics {
 
 	constructor(private readonly broker: ServiceBroker) {
 		const metrics = broker.metrics;
-		if (!metrics.getMetric(REQUESTS)) {
-			metrics.register({ type: "counter", name: REQUESTS, labelNames: ["method", "route", "status"], description: "HTTP requests served" });
-			metrics.register({
+		registerMetric(broker, { type: "counter", name: REQUESTS, labelNames: ["method", "route", "status"], description: "HTTP requests served" }, [
+			{ method: "GET", route: "unmatched", status: "404" }
+		]);
+		registerMetric(
+			broker,
+			{
 				type: "histogram",
 				name: DURATION,
 				labelNames: ["method", "route"],
 				buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
 				description: "HTTP request duration"
-			} as any);
-		}
+			},
+			[{ method: "GET", route: "unmatched" }]
+		);
 		// The reporter is used only to render text; it never opens its own port.
 		this.reporter = new (MetricReporters as any).Prometheus({ port: 0, defaultLabels: {} });
 		this.reporter.registry = metrics;

@@ -1,6 +1,7 @@
 import type { Schema } from "../../lib/schema";
 import type { Context } from "moleculer";
 import { verifyPassword } from "../../lib/crypto";
+import { registerMetric } from "../../lib/metrics";
 import * as errors from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { AuditActor, Principal } from "../../lib/principal";
@@ -371,9 +372,7 @@ const AuthService: Schema<AuthThis> = {
 	created(this: AuthThis) {
 		this.principals = new Map();
 		this.keyTouchedAt = new Map();
-		if (!this.broker.metrics.getMetric("fluxgate.auth.failures.total")) {
-			this.broker.metrics.register({ type: "counter", name: "fluxgate.auth.failures.total", description: "Rejected credentials and failed logins" });
-		}
+		registerMetric(this.broker, { type: "counter", name: "fluxgate.auth.failures.total", description: "Rejected credentials and failed logins" });
 	}
 };
 

@@ -1,4 +1,5 @@
 import type { ServiceBroker } from "moleculer";
+import { registerMetric } from "../../lib/metrics";
 import type { RunDoc } from "./runs";
 
 const RUNS_TOTAL = "fluxgate.runs.total";
@@ -12,13 +13,12 @@ export class RunMetrics {
 	private queuedNow = 0;
 
 	constructor(private readonly broker: ServiceBroker) {
-		const m = broker.metrics;
-		if (m.getMetric(RUNS_TOTAL)) return;
-		m.register({ type: "counter", name: RUNS_TOTAL, labelNames: ["status"], description: "Runs that reached a terminal status" });
-		m.register({ type: "gauge", name: RUNS_QUEUED, description: "Runs waiting in queued" });
-		m.register({ type: "histogram", name: RUN_DURATION, buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300], description: "Run duration" } as any);
-		m.register({ type: "counter", name: TOKENS, labelNames: ["direction"], description: "LLM tokens" });
-		m.register({ type: "counter", name: COST, description: "LLM cost in USD" });
+		const statuses = ["completed", "failed", "cancelled", "blocked"].map(status => ({ status }));
+		registerMetric(broker, { type: "counter", name: RUNS_TOTAL, labelNames: ["status"], description: "Runs that reached a terminal status" }, statuses);
+		registerMetric(broker, { type: "gauge", name: RUNS_QUEUED, description: "Runs waiting in queued" });
+		registerMetric(broker, { type: "histogram", name: RUN_DURATION, buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300], description: "Run duration" });
+		registerMetric(broker, { type: "counter", name: TOKENS, labelNames: ["direction"], description: "LLM tokens" }, [{ direction: "input" }, { direction: "output" }]);
+		registerMetric(broker, { type: "counter", name: COST, description: "LLM cost in USD" });
 	}
 
 	queued(delta: number): void {

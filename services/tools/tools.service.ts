@@ -1,4 +1,5 @@
 import type { Context } from "moleculer";
+import { registerMetric } from "../../lib/metrics";
 import { callIfPresent } from "../../lib/calls";
 import * as errors from "../../lib/errors";
 import { FluxError } from "../../lib/errors";
@@ -492,9 +493,8 @@ const ToolsService: Schema<ToolsThis> = {
 			() => this.broker.call("admin.currentSettings"),
 			() => defaultSettings(this.config)
 		);
-		if (!this.broker.metrics.getMetric(CALLS_METRIC)) {
-			this.broker.metrics.register({ type: "counter", name: CALLS_METRIC, labelNames: ["status"], description: "Tool invocations by status" });
-		}
+		const statuses = ["success", "error", "denied", "simulated", "rate_limited", "replayed"].map(status => ({ status }));
+		registerMetric(this.broker, { type: "counter", name: CALLS_METRIC, labelNames: ["status"], description: "Tool invocations by status" }, statuses);
 	}
 };
 

@@ -241,4 +241,17 @@ describe("Runtime through HTTP", () => {
 		const res = await app.http.post("/api/v1/runtime/execute").set(auth).send({ agent_id: looping.id, input: 'CALL echo_tool {"a":1}' });
 		expect(res.body).toMatchObject({ status: "failed", error: { code: "MAX_STEPS_EXCEEDED" } });
 	});
+
+	test("/metrics lists every metric of §0.17 and counts the runs", async () => {
+		const res = await app.http.get("/metrics");
+		for (const name of [
+			"fluxgate_http_requests_total", "fluxgate_http_request_duration_seconds", "fluxgate_runs_total", "fluxgate_runs_queued", "fluxgate_run_duration_seconds",
+			"fluxgate_llm_tokens_total", "fluxgate_llm_cost_usd_total", "fluxgate_tool_calls_total", "fluxgate_auth_failures_total"
+		]) {
+			expect(res.text).toContain(`# TYPE ${name} `);
+		}
+		const completed = /^fluxgate_runs_total\{[^}]*status="completed"[^}]*\} (\d+)/m.exec(res.text);
+		expect(Number(completed?.[1])).toBeGreaterThan(0);
+		expect(res.text).toMatch(/^fluxgate_tool_calls_total\{[^}]*status="success"[^}]*\} [1-9]/m);
+	});
 });
