@@ -136,6 +136,7 @@ const GovernanceService: Schema<GovernanceThis> = {
 				const p = ctx.params;
 				const principal = ctx.meta.principal;
 				if (p.agent_id != null) await this.requireAgent(ctx, principal.org_id, p.agent_id);
+				await this.requireAssignees(ctx, principal.org_id, p.rules);
 				try {
 					const doc = await this.repos.gov_policies.forOrg(principal.org_id).insert({
 						id: newId("pol"),
@@ -204,6 +205,7 @@ const GovernanceService: Schema<GovernanceThis> = {
 				const orgId = ctx.meta.principal.org_id;
 				const policy = await this.requirePolicy(ctx, p.policy_id);
 				if (p.agent_id != null && p.agent_id !== policy.agent_id) await this.requireAgent(ctx, orgId, p.agent_id);
+				if (p.rules !== undefined) await this.requireAssignees(ctx, orgId, p.rules);
 				const set: Partial<PolicyDoc> = {};
 				if (p.name !== undefined) set.name = p.name;
 				if (p.description !== undefined) set.description = p.description;
@@ -352,7 +354,7 @@ const GovernanceService: Schema<GovernanceThis> = {
 				const approval = await this.currentApproval(ctx, ctx.params.approval_id);
 				if (!mayDecide(approval, principal)) throw this.notAssignee(approval);
 				const userIds = [...new Set(ctx.params.user_ids as string[])];
-				await this.requireOrgUsers(ctx, principal.org_id, ctx.params.user_ids);
+				await this.requireOrgUsers(ctx, principal.org_id, (ctx.params.user_ids as string[]).map((id, i) => [`user_ids[${i}]`, id]));
 				if (approval.status !== "pending") throw errors.invalidStateTransition(approval.status, "delegated");
 				const updated = await delegate(this.repos.gov_approvals.forOrg(principal.org_id), approval, userIds, principal.id);
 				if (!updated) throw errors.invalidStateTransition((await this.requireApproval(ctx, approval.id)).status, "delegated");
@@ -475,13 +477,22 @@ const GovernanceService: Schema<GovernanceThis> = {
 			return agent;
 		},
 
-		async requireOrgUsers(this: GovernanceThis, ctx: Ctx, orgId: string, ids: string[]): Promise<void> {
-			const problems: { field: string; message: string }[] = [];
-			for (const [i, id] of ids.entries()) {
+		/** 404 naming every `[field, user id]` that is not a user of the org (§0.3: ids inside bodies too). */
+		async requireOrgUsers(this: GovernanceThis, ctx: Ctx, orgId: string, refs: [string, string][]): Promise<void> {
+			const problems: errors.FieldProblem[] = [];
+			for (const [field, id] of refs) {
 				const user = await callIfPresent<any>(this.broker, "rbac.userRecord", { id }, null, ctx);
-				if (!user || user.org_id !== orgId) problems.push({ field: `user_ids[${i}]`, message: "User not found" });
+				if (!user || user.org_id !== orgId) problems.push({ field, message: "User not found" });
 			}
 			if (problems.length) throw new errors.FluxError(404, "NOT_FOUND", problems.map(p => `${p.field}: ${p.message}`).join("; "), problems);
+		},
+
+		/** The assignees named by approval gates and escalations must be users of the org. */
+		requireAssignees(this: GovernanceThis, ctx: Ctx, orgId: string, rules: Rule[]): Promise<void> {
+			const refs = rules.flatMap((rule, r) =>
+				"assignee_user_ids" in rule ? rule.assignee_user_ids.map((id, i): [string, string] => [`rules[${r}].assignee_user_ids[${i}]`, id]) : []
+			);
+			return this.requireOrgUsers(ctx, orgId, refs);
 		},
 
 		/** The safety level of the agent's tool with this name; null when the agent has none. */

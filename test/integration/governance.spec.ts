@@ -175,6 +175,25 @@ describe("policies CRUD", () => {
 		}
 	});
 
+	test("assignee_user_ids of gates and escalations must be users of the caller's org: 404 naming each, nothing stored", async () => {
+		const { user } = await createUser(app, app.ownerKey, ["operator"]);
+		const before = await policyCount();
+		const rules = [
+			{ type: "approval_gate", requires_approval_for: ["deploy"], assignee_user_ids: [user.id, other.tokens.user.id] },
+			{ type: "escalation", conditions: [{ on: "run_failed" }], assignee_user_ids: ["usr_missing"] }
+		];
+		const res = await app.http.post("/api/v1/governance/policies").set(auth).send({ name: `p-${uid()}`, rules });
+		expect(res.status).toBe(404);
+		expect(res.body.error.code).toBe("NOT_FOUND");
+		expect(fieldsOf(res)).toEqual(["rules[0].assignee_user_ids[1]", "rules[1].assignee_user_ids[0]"]);
+		expect(await policyCount()).toBe(before);
+		const policy = await createPolicy({ rules: [{ type: "approval_gate", requires_approval_for: ["deploy"], assignee_user_ids: [user.id] }] });
+		const put = await app.http.put(`/api/v1/governance/policies/${policy.id}`).set(auth).send({ rules: [{ ...rules[0], assignee_user_ids: [other.tokens.user.id] }] });
+		expect(put.status).toBe(404);
+		expect(fieldsOf(put)).toEqual(["rules[0].assignee_user_ids[0]"]);
+		expect((await app.http.get(`/api/v1/governance/policies/${policy.id}`).set(auth)).body.rules[0].assignee_user_ids).toEqual([user.id]);
+	});
+
 	test("names are unique per org: 409 ALREADY_EXISTS, while another org may reuse the name", async () => {
 		const policy = await createPolicy({ rules: [{ type: "token_limit", max_tokens_per_run: 5 }] });
 		const dup = await app.http.post("/api/v1/governance/policies").set(auth).send({ name: policy.name, rules: [{ type: "token_limit", max_tokens_per_run: 9 }] });
