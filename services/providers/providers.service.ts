@@ -271,7 +271,7 @@ const ProvidersService: Schema<ProvidersThis> = {
 			params: { provider_id: "string", model: { type: "string", min: 1, max: 200, optional: true } },
 			async handler(this: ProvidersThis, ctx: Ctx) {
 				const doc = await this.requireProvider(ctx, ctx.params.provider_id);
-				const model: string | null = ctx.params.model ?? this.defaultTestModel(doc);
+				const model: string | null = ctx.params.model ?? servedModels(doc)[0] ?? null;
 				const started = Date.now();
 				let error: { code: string; message: string } | null = null;
 				if (!model) error = { code: "VALIDATION_ERROR", message: "This provider serves no model: send `model`" };
@@ -458,11 +458,6 @@ const ProvidersService: Schema<ProvidersThis> = {
 			const doc = serving[0];
 			const [{ target, masks }, prices] = await Promise.all([this.targetOf(ctx, doc, model, agentId), priced()]);
 			return { target, prices, is_mock: false, provider_id: doc.id, masks };
-		},
-
-		defaultTestModel(this: ProvidersThis, doc: ProviderConfigDoc): string | null {
-			const served = servedModels(doc);
-			return served.find(id => !/embed/i.test(id)) ?? served[0] ?? null;
 		},
 
 		/** One small call through the provider; null when it succeeded, else the error (masked). */

@@ -404,6 +404,14 @@ describe("Provider test and resolution against real HTTP upstreams", () => {
 		expect(fake.requests[1].path).toBe("/v1/embeddings");
 	});
 
+	it("tests the first served model by default, an embedding model too", async () => {
+		const fake = await fakeOpenAI();
+		const p = await create({ name: "Embed first", provider: "openai_compatible", base_url: fake.baseUrl, models: ["fake-embed", "fake-chat"] });
+		const res = await req("post", `/providers/${p.id}/test`, owner, {});
+		expect(res.body).toMatchObject({ ok: true, model: "fake-embed", error: null });
+		expect(fake.requests.map(r => r.path)).toEqual(["/v1/embeddings"]);
+	});
+
 	it("reports upstream failures: 5xx twice, 429 then success, a missing secret, a key echoed back", async () => {
 		const key = apiKey("echoed");
 		const fake = await fakeOpenAI([{ status: 500 }, { status: 503, error_message: `invalid key ${key}` }, { status: 429 }, { content: "ok" }]);
