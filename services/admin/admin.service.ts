@@ -11,7 +11,7 @@ import { UniqueViolation } from "../../lib/store";
 import { nowIso } from "../../lib/time";
 import { displayName, email, LIST_QUERY, listOptions, password, query, slug } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
-import { DEFAULT_LIMITS, freeSlug, LIMITS_RULE, mergeLimits, slugFrom, type OrgDoc } from "./orgs";
+import { freeSlug, LIMITS_RULE, limitsFrom, slugFrom, type OrgDoc } from "./orgs";
 
 const SETTINGS_ID = "instance";
 const ADMIN = "platform_admin" as const;
@@ -164,12 +164,12 @@ const AdminService: Schema<AdminThis> = {
 			params: { org_id: "string", name: displayName({ optional: true }), status: { type: "enum", values: ["active", "suspended"], optional: true }, limits: LIMITS_RULE },
 			async handler(this: AdminThis, ctx: Context<any, { principal: Principal }>) {
 				const { org_id, name, status, limits } = ctx.params;
-				const org = await this.requireOrg(org_id);
+				await this.requireOrg(org_id);
 				if (status === "suspended" && org_id === ctx.meta.principal.org_id) throw errors.selfModification("You cannot suspend your own organization");
 				const set: Partial<OrgDoc> = {};
 				if (name !== undefined) set.name = name;
 				if (status !== undefined) set.status = status;
-				if (limits !== undefined) set.limits = mergeLimits(org.limits, limits);
+				if (limits !== undefined) set.limits = limitsFrom(limits);
 				const updated = (await this.repos.orgs.platformWide().update(org_id, set)) as OrgDoc;
 				ctx.broadcast("org.changed", { org_id });
 				return this.presentOrg(ctx, updated);
@@ -333,7 +333,7 @@ const AdminService: Schema<AdminThis> = {
 						name: input.name,
 						slug,
 						status: "active",
-						limits: mergeLimits(DEFAULT_LIMITS, input.limits)
+						limits: limitsFrom(input.limits)
 					});
 				} catch (err) {
 					// A concurrent create took the derived slug: derive again; an explicit slug is the client's conflict.

@@ -48,11 +48,14 @@ export async function freeSlug(base: string, taken: (slug: string) => Promise<bo
 	}
 }
 
-/** Known limits only: unknown fields in `limits` are ignored like any unknown body field (§0.5). */
-export function mergeLimits(current: OrgLimits, patch: Partial<OrgLimits> | undefined): OrgLimits {
-	const out = { ...current };
+/**
+ * Limits as sent, defaults for the omitted ones: an object is replaced as a whole, never merged (§0.6).
+ * Unknown fields in `limits` are ignored like any unknown body field (§0.5).
+ */
+export function limitsFrom(input: Partial<OrgLimits> | undefined): OrgLimits {
+	const out = { ...DEFAULT_LIMITS };
 	for (const key of Object.keys(DEFAULT_LIMITS) as (keyof OrgLimits)[]) {
-		if (patch?.[key] !== undefined) (out as any)[key] = patch[key];
+		if (input?.[key] !== undefined) (out as any)[key] = input[key];
 	}
 	return out;
 }

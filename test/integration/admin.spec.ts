@@ -132,7 +132,7 @@ describe("Admin (§26)", () => {
 			}
 		});
 
-		it("updates name and limits (limits merged), and answers 400 for bad values changing nothing", async () => {
+		it("updates name and limits (limits replaced as a whole, §0.6), and answers 400 for bad values changing nothing", async () => {
 			const before = (await app.http.get(`${ADMIN}/orgs/${second.org.id}`).set(owner)).body;
 			const bad = await app.http.put(`${ADMIN}/orgs/${second.org.id}`).set(owner).send({ name: "Renamed", status: "gone", limits: { max_concurrent_runs: 0 } });
 			expect(bad.status).toBe(400);
@@ -146,6 +146,12 @@ describe("Admin (§26)", () => {
 			expect(ok.body).toMatchObject({ name: "Second Org Renamed", slug: before.slug, limits: { max_concurrent_runs: 20, max_agents: 10, rate_limit_per_minute: null } });
 			const cleared = await app.http.put(`${ADMIN}/orgs/${second.org.id}`).set(owner).send({ limits: { max_agents: null, surprise: 1 } });
 			expect(cleared.body.limits).toEqual({ max_concurrent_runs: 20, max_agents: null, rate_limit_per_minute: null });
+			await app.http.put(`${ADMIN}/orgs/${second.org.id}`).set(owner).send({ limits: { max_concurrent_runs: 50, max_agents: 10 } });
+			const replaced = await app.http.put(`${ADMIN}/orgs/${second.org.id}`).set(owner).send({ limits: { rate_limit_per_minute: 900 } });
+			expect(replaced.status).toBe(200);
+			expect(replaced.body.limits).toEqual({ max_concurrent_runs: 20, max_agents: null, rate_limit_per_minute: 900 });
+			const reset = await app.http.put(`${ADMIN}/orgs/${second.org.id}`).set(owner).send({ limits: {} });
+			expect(reset.body.limits).toEqual({ max_concurrent_runs: 20, max_agents: null, rate_limit_per_minute: null });
 		});
 
 		it("suspending an org makes its credentials answer 403 ORG_SUSPENDED until it is reactivated", async () => {
