@@ -84,6 +84,20 @@ export const futureDateTime = (extra: Rule = {}): Rule => ({
 export const password = (extra: Rule = {}): Rule => ({ type: "string", min: 8, max: 128, ...extra });
 export const email = (extra: Rule = {}): Rule => ({ type: "email", max: 254, ...extra });
 
+/**
+ * `rule` with checks across the whole body run by the validator itself, so their problems are
+ * reported together with every other field problem (§0.8). Attach it to a required field.
+ */
+export function withBodyChecks(rule: Record<string, unknown>, check: (body: Record<string, any>) => FieldProblem[]) {
+	return {
+		...rule,
+		custom: (value: unknown, errors: any[], _schema: unknown, _path: string, _parent: unknown, context: { data?: Record<string, any> }) => {
+			for (const p of check(context?.data ?? {})) errors.push({ type: "bodyCheck", field: p.field, message: p.message });
+			return value;
+		}
+	};
+}
+
 /** A query parameter: strings from the URL converted to the rule's type. */
 export const query = (rule: Rule): Rule => ({ optional: true, convert: true, ...rule });
 

@@ -94,20 +94,6 @@ export function shapeProblems(s: ProviderShape): FieldProblem[] {
 	return problems;
 }
 
-/**
- * `rule` with checks across the whole body run by the validator itself, so their problems are
- * reported together with every other field problem (§0.8). Attach it to a required field.
- */
-export function withBodyChecks(rule: Record<string, unknown>, check: (body: Record<string, any>) => FieldProblem[]) {
-	return {
-		...rule,
-		custom: (value: unknown, errors: any[], _schema: unknown, _path: string, _parent: unknown, context: { data?: Record<string, any> }) => {
-			for (const p of check(context?.data ?? {})) errors.push({ type: "bodyCheck", field: p.field, message: p.message });
-			return value;
-		}
-	};
-}
-
 /** Create-time kind rules over a request body (a kind outside the enum is the enum's problem). */
 export function createShapeProblems(body: Record<string, any>): FieldProblem[] {
 	if (!PROVIDER_KINDS.includes(body.provider)) return [];

@@ -9,7 +9,7 @@ import { defaultSettings, SettingsCache, type Settings } from "../../lib/setting
 import type { Repository } from "../../lib/store";
 import { UniqueViolation } from "../../lib/store";
 import { nowIso } from "../../lib/time";
-import { displayName, LIST_QUERY, listOptions, query } from "../../lib/validation";
+import { displayName, LIST_QUERY, listOptions, query, withBodyChecks } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
 import { maskSecrets } from "../secrets/mask";
 import { decryptValue, encryptValue } from "../secrets/vault";
@@ -30,7 +30,6 @@ import {
 	shapeProblems,
 	TEST_RESULT_SCHEMA,
 	vendorBaseUrl,
-	withBodyChecks,
 	type ProviderConfigDoc
 } from "./configs";
 import { orgCatalogue, type ModelOverrideDoc, type OrgModel } from "./models";

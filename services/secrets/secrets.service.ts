@@ -8,7 +8,7 @@ import type { Schema } from "../../lib/schema";
 import type { Repository } from "../../lib/store";
 import { UniqueViolation } from "../../lib/store";
 import { nowIso } from "../../lib/time";
-import { LIST_QUERY, listOptions, query } from "../../lib/validation";
+import { LIST_QUERY, listOptions, query, withBodyChecks } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
 import { referencedNames, replaceReferences } from "./references";
 import {
@@ -21,7 +21,6 @@ import {
 	SECRET_SCHEMA,
 	SECRET_SCOPES,
 	SECRET_TYPES,
-	withBodyChecks,
 	type SecretDoc
 } from "./secrets";
 import { decryptValue, encryptValue } from "./vault";

@@ -56,20 +56,6 @@ export function presentSecret(doc: SecretDoc) {
 	};
 }
 
-/**
- * `rule` with checks across the whole body run by the validator itself, so their problems are
- * reported together with every other field problem (§0.8). Attach it to a required field.
- */
-export function withBodyChecks(rule: Record<string, unknown>, check: (body: Record<string, any>) => FieldProblem[]) {
-	return {
-		...rule,
-		custom: (value: unknown, errors: any[], _schema: unknown, _path: string, _parent: unknown, context: { data?: Record<string, any> }) => {
-			for (const p of check(context?.data ?? {})) errors.push({ type: "bodyCheck", field: p.field, message: p.message });
-			return value;
-		}
-	};
-}
-
 /** `scope`/`agent_id` consistency on create (§14). */
 export function scopeProblems(scope: string, agentId: string | null | undefined): FieldProblem[] {
 	if (scope === "agent" && (agentId == null || agentId === "")) return [{ field: "agent_id", message: "is required when scope is agent" }];
