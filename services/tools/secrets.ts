@@ -1,9 +1,5 @@
 import { maskSecrets } from "../secrets/mask";
-
-/** `{{secrets.NAME}}` or `{{ secrets.NAME }}` (§0.14). */
-const SECRET_REFERENCE = /\{\{\s*secrets\.[A-Za-z_][A-Za-z0-9_]{0,127}\s*\}\}/;
-
-export const hasSecretReference = (value: string): boolean => SECRET_REFERENCE.test(value);
+import { hasReference } from "../secrets/references";
 
 /** Resolves the secret references of one string at call time: `{value, masks}` (masks = every resolved secret value). */
 export type SecretResolver = (value: string) => Promise<{ value: string; masks: string[] }>;
@@ -15,7 +11,7 @@ export class SecretScope {
 	constructor(private readonly resolver: SecretResolver) {}
 
 	async resolve(value: string): Promise<string> {
-		if (!hasSecretReference(value)) return value;
+		if (!hasReference(value)) return value;
 		const resolved = await this.resolver(value);
 		for (const m of resolved.masks ?? []) if (typeof m === "string" && m.length > 0) this.masks.add(m);
 		return resolved.value;
