@@ -1,4 +1,4 @@
-import { parseIsoDateTime } from "./time";
+import { parseIsoDateTime, toIso } from "./time";
 import type { FieldProblem } from "./errors";
 
 /** fastest-validator messages without the field name: the error body names the field separately. */
@@ -114,6 +114,26 @@ export interface ListParams {
 }
 
 export const listOptions = (p: ListParams) => ({ limit: p.limit ?? 50, offset: p.offset ?? 0, order: p.order ?? "desc" });
+
+/** `created_after` (inclusive) and `created_before` (exclusive) query parameters of a list (§0.10). */
+export const CREATED_RANGE_QUERY = {
+	created_after: dateTime({ optional: true }),
+	created_before: dateTime({ optional: true })
+};
+
+/** Adds the `created_at` bounds of `CREATED_RANGE_QUERY` to a list filter (nothing when neither is given). */
+export function withCreatedRange<F extends Record<string, unknown>>(filter: F, p: { created_after?: string; created_before?: string }): F {
+	const range: Record<string, string> = {};
+	if (p.created_after) range.$gte = toIso(p.created_after);
+	if (p.created_before) range.$lt = toIso(p.created_before);
+	return Object.keys(range).length ? { ...filter, created_at: range } : filter;
+}
+
+/** Filter matching a case-insensitive substring of any of `fields` (the text is taken literally). */
+export function substringFilter(text: string, fields: string[]): { $or: Record<string, RegExp>[] } {
+	const re = new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i");
+	return { $or: fields.map(f => ({ [f]: re })) };
+}
 
 /** Turns fastest-validator problems into the error body's `details`. */
 export function toFieldProblems(data: unknown): FieldProblem[] {

@@ -6,8 +6,8 @@ import type { Principal } from "../../lib/principal";
 import type { Schema } from "../../lib/schema";
 import type { Filter, Page, Repository, Scope } from "../../lib/store";
 import { UniqueViolation } from "../../lib/store";
-import { nowIso, toIso } from "../../lib/time";
-import { dateTime, LIST_QUERY, listOptions, query } from "../../lib/validation";
+import { nowIso } from "../../lib/time";
+import { CREATED_RANGE_QUERY, dateTime, LIST_QUERY, listOptions, query, substringFilter, withCreatedRange } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
 import { costWindow, fillBuckets, type CostBucket } from "./costs";
 import {
@@ -69,12 +69,10 @@ const RUN_QUERY = {
 	end_user_id: query({ type: "string", max: 128 }),
 	customer_id: query({ type: "string", max: 64 }),
 	parent_run_id: query({ type: "string", max: 64 }),
-	created_after: dateTime({ optional: true }),
-	created_before: dateTime({ optional: true })
+	...CREATED_RANGE_QUERY
 };
 const ORG_AGENT = { org_id: "string", agent_id: "string" };
 
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const unique = <T>(values: T[]) => [...new Set(values)];
 const archived = (doc: AgentDoc) => errors.conflict("AGENT_ARCHIVED", `Agent ${doc.name} is archived: archived agents cannot be changed`);
 
@@ -120,25 +118,16 @@ const AgentsService: Schema<AgentsThis> = {
 				team: query({ type: "string", max: 100 }),
 				model: query({ type: "string", max: 200 }),
 				search: query({ type: "string", max: 200 }),
-				created_after: dateTime({ optional: true }),
-				created_before: dateTime({ optional: true })
+				...CREATED_RANGE_QUERY
 			},
 			async handler(this: AgentsThis, ctx: Ctx) {
 				const p = ctx.params;
-				const filter: Filter = {};
+				const filter: Filter = p.search ? substringFilter(p.search, ["name", "description"]) : {};
 				if (p.status) filter.status = p.status;
 				if (p.tag) filter.tags = p.tag;
 				if (p.team) filter.team = p.team;
 				if (p.model) filter.model = p.model;
-				if (p.search) {
-					const re = new RegExp(escapeRegex(p.search), "i");
-					filter.$or = [{ name: re }, { description: re }];
-				}
-				const range: Record<string, string> = {};
-				if (p.created_after) range.$gte = toIso(p.created_after);
-				if (p.created_before) range.$lt = toIso(p.created_before);
-				if (Object.keys(range).length) filter.created_at = range;
-				const page = await this.agentsOf(ctx.meta.principal.org_id).list(filter, listOptions(p));
+				const page = await this.agentsOf(ctx.meta.principal.org_id).list(withCreatedRange(filter, p), listOptions(p));
 				return { ...page, items: page.items.map(presentAgent) };
 			}
 		},

@@ -10,8 +10,7 @@ import type { Schema } from "../../lib/schema";
 import { defaultSettings, SettingsCache, type Settings } from "../../lib/settings";
 import type { Repository } from "../../lib/store";
 import { UniqueViolation } from "../../lib/store";
-import { toIso } from "../../lib/time";
-import { dateTime, LIST_QUERY, listOptions, query } from "../../lib/validation";
+import { CREATED_RANGE_QUERY, LIST_QUERY, listOptions, query, substringFilter, withCreatedRange } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
 import { CircuitBreaker } from "./circuit";
 import { executeTool, type ExecuteEnv } from "./execute";
@@ -84,7 +83,6 @@ const writable = (optional: boolean) => ({
 });
 
 const pickRateLimit = (r: any) => (r ? { max_calls: r.max_calls, period: r.period } : r);
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const ToolsService: Schema<ToolsThis> = {
 	name: "tools",
@@ -132,14 +130,10 @@ const ToolsService: Schema<ToolsThis> = {
 			},
 			async handler(this: ToolsThis, ctx: Ctx) {
 				const { type, safety_level, search, available } = ctx.params;
-				const filter: Record<string, any> = {};
+				const filter: Record<string, any> = search ? substringFilter(search, ["name", "description"]) : {};
 				if (type) filter.type = type;
 				if (safety_level) filter.safety_level = safety_level;
 				if (available !== undefined) filter.available = available;
-				if (search) {
-					const re = new RegExp(escapeRegex(search), "i");
-					filter.$or = [{ name: re }, { description: re }];
-				}
 				const page = await this.repos.tools.forOrg(ctx.meta.principal.org_id).list(filter, listOptions(ctx.params));
 				return { ...page, items: page.items.map(presentTool) };
 			}
@@ -236,22 +230,16 @@ const ToolsService: Schema<ToolsThis> = {
 				run_id: query({ type: "string", max: 64 }),
 				status: query({ type: "enum", values: INVOCATION_STATUSES }),
 				source: query({ type: "enum", values: ["run", "test"] }),
-				created_after: query(dateTime()),
-				created_before: query(dateTime())
+				...CREATED_RANGE_QUERY
 			},
 			async handler(this: ToolsThis, ctx: Ctx) {
 				const tool = await this.requireTool(ctx, ctx.params.tool_id);
-				const { run_id, status, source, created_after, created_before } = ctx.params;
+				const { run_id, status, source } = ctx.params;
 				const filter: Record<string, any> = { tool_id: tool.id };
 				if (run_id) filter.run_id = run_id;
 				if (status) filter.status = status;
 				if (source) filter.source = source;
-				if (created_after || created_before) {
-					filter.created_at = {};
-					if (created_after) filter.created_at.$gte = toIso(created_after);
-					if (created_before) filter.created_at.$lt = toIso(created_before);
-				}
-				const page = await this.repos.tool_invocations.forOrg(tool.org_id).list(filter, listOptions(ctx.params));
+				const page = await this.repos.tool_invocations.forOrg(tool.org_id).list(withCreatedRange(filter, ctx.params), listOptions(ctx.params));
 				return { ...page, items: page.items.map(presentInvocation) };
 			}
 		},
