@@ -3,6 +3,7 @@ import os from "node:os";
 import type { Context } from "moleculer";
 import { actionsNamed, callIfPresent } from "../../lib/calls";
 import * as errors from "../../lib/errors";
+import { BOOLEAN, enumOf, INTEGER, nullable, NULLABLE_STRING, NUMBER, objectSchema, STRING, STRINGS, TIMESTAMP } from "../../lib/openapi-schema";
 import { newId } from "../../lib/ids";
 import type { Principal } from "../../lib/principal";
 import { defaultSettings, type Settings } from "../../lib/settings";
@@ -37,51 +38,35 @@ const SETTINGS_RULES = {
 	max_body_bytes: { type: "number", integer: true, min: 1024, max: 104857600, optional: true }
 };
 
-const ORG_SCHEMA = {
-	type: "object",
-	properties: {
-		id: { type: "string" },
-		name: { type: "string" },
-		slug: { type: "string" },
-		status: { enum: ["active", "suspended"] },
-		limits: {
-			type: "object",
-			properties: {
-				max_concurrent_runs: { type: "integer" },
-				max_agents: { type: ["integer", "null"] },
-				rate_limit_per_minute: { type: ["integer", "null"] }
-			}
-		},
-		user_count: { type: "integer" },
-		agent_count: { type: "integer" },
-		created_at: { type: "string", format: "date-time" },
-		updated_at: { type: "string", format: "date-time" }
-	}
-};
+const ORG_SCHEMA = objectSchema({
+	id: STRING,
+	name: STRING,
+	slug: STRING,
+	status: enumOf(["active", "suspended"]),
+	limits: objectSchema({ max_concurrent_runs: INTEGER, max_agents: nullable("integer"), rate_limit_per_minute: nullable("integer") }),
+	user_count: INTEGER,
+	agent_count: INTEGER,
+	created_at: TIMESTAMP,
+	updated_at: TIMESTAMP
+});
 
-const SETTINGS_SCHEMA = {
-	type: "object",
-	properties: {
-		...Object.fromEntries(Object.keys(SETTINGS_RULES).map(k => [k, {}])),
-		maintenance_mode: { type: "boolean" },
-		maintenance_message: { type: ["string", "null"] },
-		updated_at: { type: "string", format: "date-time" }
-	}
-};
+const SETTINGS_SCHEMA = objectSchema({
+	...Object.fromEntries(Object.keys(SETTINGS_RULES).map(k => [k, {}])),
+	maintenance_mode: BOOLEAN,
+	maintenance_message: NULLABLE_STRING,
+	updated_at: TIMESTAMP
+});
 
-const WORKER_SCHEMA = {
-	type: "object",
-	properties: {
-		node_id: { type: "string" },
-		hostname: { type: "string" },
-		services: { type: "array", items: { type: "string" } },
-		agent_replicas: { type: "integer" },
-		cpu_usage: { type: "number" },
-		memory_usage: { type: "number" },
-		uptime_seconds: { type: "integer" },
-		status: { enum: ["available", "unavailable"] }
-	}
-};
+const WORKER_SCHEMA = objectSchema({
+	node_id: STRING,
+	hostname: STRING,
+	services: STRINGS,
+	agent_replicas: INTEGER,
+	cpu_usage: NUMBER,
+	memory_usage: NUMBER,
+	uptime_seconds: INTEGER,
+	status: enumOf(["available", "unavailable"])
+});
 
 const AdminService: Schema<AdminThis> = {
 	name: "admin",

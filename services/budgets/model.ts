@@ -1,4 +1,5 @@
 import type { Collections } from "../../mixins/platform.mixin";
+import { BOOLEAN, entitySchema, enumOf, NULLABLE_STRING, NULLABLE_TIMESTAMP, NUMBER, objectSchema, STRING, TIMESTAMP } from "../../lib/openapi-schema";
 import { displayName } from "../../lib/validation";
 import { fromMicros, round2, round6 } from "./money";
 import { currentPeriod, PERIODS, type Period } from "./periods";
@@ -192,65 +193,45 @@ export const IMMUTABLE_FIELDS = {
 };
 
 // OpenAPI schemas.
-const ts = { type: "string", format: "date-time" };
-const nullableString = { type: ["string", "null"] };
+export const BUDGET_SCHEMA = entitySchema({
+	name: STRING,
+	scope: enumOf(SCOPES),
+	agent_id: NULLABLE_STRING,
+	team: NULLABLE_STRING,
+	period: enumOf(PERIODS),
+	limit_usd: { type: "number", exclusiveMinimum: 0 },
+	alert_threshold: { type: "number", exclusiveMinimum: 0, maximum: 1 },
+	action_on_exceed: enumOf(ACTIONS),
+	throttle_model: NULLABLE_STRING,
+	throttle_concurrency: { type: "integer", minimum: 1, maximum: 100 },
+	enabled: BOOLEAN,
+	current_period_start: TIMESTAMP,
+	resets_at: TIMESTAMP
+});
 
-export const BUDGET_SCHEMA = {
-	type: "object",
-	properties: {
-		id: { type: "string" },
-		org_id: { type: "string" },
-		name: { type: "string" },
-		scope: { enum: [...SCOPES] },
-		agent_id: nullableString,
-		team: nullableString,
-		period: { enum: [...PERIODS] },
-		limit_usd: { type: "number", exclusiveMinimum: 0 },
-		alert_threshold: { type: "number", exclusiveMinimum: 0, maximum: 1 },
-		action_on_exceed: { enum: [...ACTIONS] },
-		throttle_model: nullableString,
-		throttle_concurrency: { type: "integer", minimum: 1, maximum: 100 },
-		enabled: { type: "boolean" },
-		current_period_start: ts,
-		resets_at: ts,
-		created_at: ts,
-		updated_at: ts
-	}
-};
+export const BUDGET_USAGE_SCHEMA = objectSchema({
+	budget_id: STRING,
+	budget_name: STRING,
+	period: enumOf(PERIODS),
+	limit_usd: NUMBER,
+	used_usd: NUMBER,
+	reserved_usd: NUMBER,
+	remaining_usd: NUMBER,
+	percentage_used: NUMBER,
+	resets_at: TIMESTAMP
+});
 
-export const BUDGET_USAGE_SCHEMA = {
-	type: "object",
-	properties: {
-		budget_id: { type: "string" },
-		budget_name: { type: "string" },
-		period: { enum: [...PERIODS] },
-		limit_usd: { type: "number" },
-		used_usd: { type: "number" },
-		reserved_usd: { type: "number" },
-		remaining_usd: { type: "number" },
-		percentage_used: { type: "number" },
-		resets_at: ts
-	}
-};
-
-export const BUDGET_ALERT_SCHEMA = {
-	type: "object",
-	properties: {
-		id: { type: "string" },
-		org_id: { type: "string" },
-		budget_id: { type: "string" },
-		budget_name: { type: "string" },
-		agent_id: nullableString,
-		type: { enum: [...ALERT_TYPES] },
-		percentage_used: { type: "number" },
-		used_usd: { type: "number" },
-		limit_usd: { type: "number" },
-		message: { type: "string" },
-		period_start: ts,
-		acknowledged: { type: "boolean" },
-		acknowledged_at: { type: ["string", "null"], format: "date-time" },
-		acknowledged_by: nullableString,
-		created_at: ts,
-		updated_at: ts
-	}
-};
+export const BUDGET_ALERT_SCHEMA = entitySchema({
+	budget_id: STRING,
+	budget_name: STRING,
+	agent_id: NULLABLE_STRING,
+	type: enumOf(ALERT_TYPES),
+	percentage_used: NUMBER,
+	used_usd: NUMBER,
+	limit_usd: NUMBER,
+	message: STRING,
+	period_start: TIMESTAMP,
+	acknowledged: BOOLEAN,
+	acknowledged_at: NULLABLE_TIMESTAMP,
+	acknowledged_by: NULLABLE_STRING
+});

@@ -1,3 +1,4 @@
+import { BOOLEAN, entitySchema, INTEGER, NULLABLE_STRING, NUMBER, objectSchema, STRING, STRINGS, TIMESTAMP } from "../../lib/openapi-schema";
 import { displayName } from "../../lib/validation";
 import { fromMicros } from "../budgets/money";
 
@@ -107,80 +108,42 @@ export const RULE_FIELDS = {
 	enabled: { type: "boolean", optional: true }
 };
 
-const ts = { type: "string", format: "date-time" };
-const nullableString = { type: ["string", "null"] };
-
-export const COST_RULE_SCHEMA = {
-	type: "object",
-	properties: {
-		id: { type: "string" },
-		org_id: { type: "string" },
-		name: { type: "string" },
-		description: { type: "string" },
-		agent_id: nullableString,
-		priority: { type: "integer", minimum: 0, maximum: 10000 },
-		condition: {
-			type: "object",
-			minProperties: 1,
-			properties: {
-				max_input_tokens: { type: "integer", minimum: 1 },
-				min_budget_percentage: { type: "number", minimum: 0, maximum: 100 },
-				models: { type: "array", items: { type: "string" } },
-				agent_tags: { type: "array", items: { type: "string" } }
-			}
+export const COST_RULE_SCHEMA = entitySchema({
+	name: STRING,
+	description: STRING,
+	agent_id: NULLABLE_STRING,
+	priority: { type: "integer", minimum: 0, maximum: 10000 },
+	condition: objectSchema(
+		{
+			max_input_tokens: { type: "integer", minimum: 1 },
+			min_budget_percentage: { type: "number", minimum: 0, maximum: 100 },
+			models: STRINGS,
+			agent_tags: STRINGS
 		},
-		target_model: { type: "string" },
-		fallback_model: nullableString,
-		enabled: { type: "boolean" },
-		applied_count: { type: "integer" },
-		savings_usd: { type: "number" },
-		created_at: ts,
-		updated_at: ts
-	}
-};
-
-export const RECOMMENDATION_SCHEMA = {
-	type: "object",
-	properties: {
-		id: { type: "string" },
-		agent_id: { type: "string" },
-		current_model: { type: "string" },
-		suggested_model: { type: "string" },
-		reason: { type: "string" },
-		estimated_monthly_savings_usd: { type: "number" },
-		created_at: ts,
-		updated_at: ts
-	}
-};
-
-const groupItem = (value: string) => ({
-	type: "object",
-	properties: { key: { type: "string" }, label: { type: "string" }, [value]: { type: "number" } }
+		{ minProperties: 1 }
+	),
+	target_model: STRING,
+	fallback_model: NULLABLE_STRING,
+	enabled: BOOLEAN,
+	applied_count: INTEGER,
+	savings_usd: NUMBER
 });
 
-export const SAVINGS_REPORT_SCHEMA = {
-	type: "object",
-	properties: {
-		start: ts,
-		end: ts,
-		total_savings_usd: { type: "number" },
-		routed_calls: { type: "integer" },
-		items: { type: "array", items: { ...groupItem("savings_usd"), properties: { ...groupItem("savings_usd").properties, routed_calls: { type: "integer" } } } }
-	}
-};
+export const RECOMMENDATION_SCHEMA = objectSchema({
+	id: STRING,
+	agent_id: STRING,
+	current_model: STRING,
+	suggested_model: STRING,
+	reason: STRING,
+	estimated_monthly_savings_usd: NUMBER,
+	created_at: TIMESTAMP,
+	updated_at: TIMESTAMP
+});
 
-export const COST_SUMMARY_SCHEMA = {
-	type: "object",
-	properties: {
-		start: ts,
-		end: ts,
-		total_cost_usd: { type: "number" },
-		items: {
-			type: "array",
-			items: {
-				...groupItem("cost_usd"),
-				properties: { ...groupItem("cost_usd").properties, runs: { type: "integer" }, tokens_input: { type: "integer" }, tokens_output: { type: "integer" } }
-			}
-		}
-	}
-};
+/** A report: its window, totals, and one item per group with `key`, `label` and the group's figures. */
+const reportSchema = (totals: Record<string, unknown>, figures: Record<string, unknown>) =>
+	objectSchema({ start: TIMESTAMP, end: TIMESTAMP, ...totals, items: { type: "array", items: objectSchema({ key: STRING, label: STRING, ...figures }) } });
+
+export const SAVINGS_REPORT_SCHEMA = reportSchema({ total_savings_usd: NUMBER, routed_calls: INTEGER }, { savings_usd: NUMBER, routed_calls: INTEGER });
+
+export const COST_SUMMARY_SCHEMA = reportSchema({ total_cost_usd: NUMBER }, { cost_usd: NUMBER, runs: INTEGER, tokens_input: INTEGER, tokens_output: INTEGER });

@@ -1,3 +1,4 @@
+import { BOOLEAN, entitySchema, enumOf, INTEGER, nullable, NULLABLE_STRING, NULLABLE_TIMESTAMP, NUMBER, objectSchema, STRING, STRINGS, TIMESTAMP } from "../../lib/openapi-schema";
 import type { Rule, RuleType } from "./rules";
 import { RULE_TYPES } from "./rules";
 
@@ -128,123 +129,87 @@ export function presentViolation(doc: ViolationDoc) {
 	};
 }
 
-const ts = { type: "string", format: "date-time" };
-const nullableTs = { type: ["string", "null"], format: "date-time" };
-const nullableString = { type: ["string", "null"] };
-const strings = { type: "array", items: { type: "string" } };
-
-const RULE_SCHEMA = {
-	type: "object",
-	required: ["type"],
-	description: "`type` decides the other fields; unknown or missing fields for the type answer 400",
-	properties: {
-		type: { enum: [...RULE_TYPES] },
+const RULE_SCHEMA = objectSchema(
+	{
+		type: enumOf(RULE_TYPES),
 		max_tokens_per_run: { type: "integer", minimum: 1 },
-		blocked_tools: strings,
-		requires_approval_for: strings,
+		blocked_tools: STRINGS,
+		requires_approval_for: STRINGS,
 		approval_timeout_seconds: { type: "integer", minimum: 60, maximum: 604_800 },
-		assignee_user_ids: strings,
-		block_patterns: strings,
-		pattern_type: { enum: ["literal", "regex"] },
-		action: { enum: ["block", "redact"] },
-		applies_to: { type: "array", items: { enum: ["input", "output"] } },
+		assignee_user_ids: STRINGS,
+		block_patterns: STRINGS,
+		pattern_type: enumOf(["literal", "regex"]),
+		action: enumOf(["block", "redact"]),
+		applies_to: { type: "array", items: enumOf(["input", "output"]) },
 		conditions: {
 			type: "array",
-			items: {
-				type: "object",
-				required: ["on"],
-				properties: {
-					on: { enum: ["run_failed", "cost_above", "tokens_above", "pattern", "tool_called"] },
-					threshold_usd: { type: "number" },
-					threshold: { type: "integer" },
-					pattern: { type: "string" },
-					tool: { type: "string" }
-				}
-			}
+			items: objectSchema(
+				{
+					on: enumOf(["run_failed", "cost_above", "tokens_above", "pattern", "tool_called"]),
+					threshold_usd: NUMBER,
+					threshold: INTEGER,
+					pattern: STRING,
+					tool: STRING
+				},
+				{ required: ["on"] }
+			)
 		},
-		pause_run: { type: "boolean" },
+		pause_run: BOOLEAN,
 		timeout_minutes: { type: "integer", minimum: 1, maximum: 10_080 }
-	}
-};
+	},
+	{ required: ["type"], description: "`type` decides the other fields; unknown or missing fields for the type answer 400" }
+);
 
-export const POLICY_SCHEMA = {
-	type: "object",
-	properties: {
-		id: { type: "string" },
-		org_id: { type: "string" },
-		name: { type: "string" },
-		description: { type: "string" },
-		agent_id: nullableString,
-		rules: { type: "array", items: RULE_SCHEMA, minItems: 1, maxItems: 50 },
-		enabled: { type: "boolean" },
-		created_at: ts,
-		updated_at: ts
-	}
-};
+export const POLICY_SCHEMA = entitySchema({
+	name: STRING,
+	description: STRING,
+	agent_id: NULLABLE_STRING,
+	rules: { type: "array", items: RULE_SCHEMA, minItems: 1, maxItems: 50 },
+	enabled: BOOLEAN
+});
 
-export const APPROVAL_SCHEMA = {
-	type: "object",
-	properties: {
-		id: { type: "string" },
-		org_id: { type: "string" },
-		kind: { enum: [...APPROVAL_KINDS] },
-		status: { enum: [...APPROVAL_STATUSES] },
-		run_id: { type: "string" },
-		agent_id: { type: "string" },
-		step_index: { type: "integer" },
-		policy_id: nullableString,
-		rule_type: { enum: [...RULE_TYPES, null] },
-		tool_name: nullableString,
-		tool_input: { type: ["object", "null"] },
-		reason: { type: "string" },
-		assignee_user_ids: strings,
-		delegation_history: {
-			type: "array",
-			items: {
-				type: "object",
-				properties: { from_user_ids: strings, to_user_ids: strings, by: { type: "string" }, at: ts }
-			}
-		},
-		expires_at: nullableTs,
-		decided_by: nullableString,
-		decided_at: nullableTs,
-		comment: nullableString,
-		created_at: ts,
-		updated_at: ts
-	}
-};
+export const APPROVAL_SCHEMA = entitySchema({
+	kind: enumOf(APPROVAL_KINDS),
+	status: enumOf(APPROVAL_STATUSES),
+	run_id: STRING,
+	agent_id: STRING,
+	step_index: INTEGER,
+	policy_id: NULLABLE_STRING,
+	rule_type: enumOf([...RULE_TYPES, null]),
+	tool_name: NULLABLE_STRING,
+	tool_input: nullable("object"),
+	reason: STRING,
+	assignee_user_ids: STRINGS,
+	delegation_history: {
+		type: "array",
+		items: objectSchema({ from_user_ids: STRINGS, to_user_ids: STRINGS, by: STRING, at: TIMESTAMP })
+	},
+	expires_at: NULLABLE_TIMESTAMP,
+	decided_by: NULLABLE_STRING,
+	decided_at: NULLABLE_TIMESTAMP,
+	comment: NULLABLE_STRING
+});
 
-export const VIOLATION_SCHEMA = {
-	type: "object",
-	properties: {
-		id: { type: "string" },
-		org_id: { type: "string" },
-		policy_id: { type: "string" },
-		policy_name: { type: "string" },
-		rule_type: { enum: [...RULE_TYPES] },
-		agent_id: { type: "string" },
-		run_id: nullableString,
-		step_index: { type: ["integer", "null"] },
-		action_taken: { enum: [...ACTIONS_TAKEN] },
-		detail: { type: "string" },
-		created_at: ts,
-		updated_at: ts
-	}
-};
+export const VIOLATION_SCHEMA = entitySchema({
+	policy_id: STRING,
+	policy_name: STRING,
+	rule_type: enumOf(RULE_TYPES),
+	agent_id: STRING,
+	run_id: NULLABLE_STRING,
+	step_index: { type: ["integer", "null"] },
+	action_taken: enumOf(ACTIONS_TAKEN),
+	detail: STRING
+});
 
-export const EVALUATION_SCHEMA = {
-	type: "object",
-	required: ["allowed", "action", "violations"],
-	properties: {
-		allowed: { type: "boolean" },
-		action: { enum: ["allow", "block", "redact", "require_approval"] },
-		redacted_text: { type: "string" },
+export const EVALUATION_SCHEMA = objectSchema(
+	{
+		allowed: BOOLEAN,
+		action: enumOf(["allow", "block", "redact", "require_approval"]),
+		redacted_text: STRING,
 		violations: {
 			type: "array",
-			items: {
-				type: "object",
-				properties: { policy_id: nullableString, policy_name: nullableString, rule_type: { enum: [...RULE_TYPES, null] }, message: { type: "string" } }
-			}
+			items: objectSchema({ policy_id: NULLABLE_STRING, policy_name: NULLABLE_STRING, rule_type: enumOf([...RULE_TYPES, null]), message: STRING })
 		}
-	}
-};
+	},
+	{ required: ["allowed", "action", "violations"] }
+);

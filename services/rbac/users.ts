@@ -1,3 +1,5 @@
+import { BOOLEAN, entitySchema, enumOf, nullable, NULLABLE_STRING, NULLABLE_TIMESTAMP, objectSchema, STRING, STRINGS } from "../../lib/openapi-schema";
+
 export interface UserDoc {
 	id: string;
 	org_id: string;
@@ -65,57 +67,28 @@ export function presentKey(doc: ApiKeyDoc, effective: string[]) {
 	};
 }
 
-export const USER_SCHEMA = {
-	type: "object",
-	properties: {
-		id: { type: "string" },
-		org_id: { type: "string" },
-		email: { type: "string", format: "email" },
-		name: { type: "string" },
-		has_password: { type: "boolean" },
-		roles: { type: "array", items: { type: "string" } },
-		status: { enum: ["active", "disabled"] },
-		last_login_at: { type: ["string", "null"], format: "date-time" },
-		created_at: { type: "string", format: "date-time" },
-		updated_at: { type: "string", format: "date-time" }
-	}
-};
+export const USER_SCHEMA = entitySchema({
+	email: { type: "string", format: "email" },
+	name: STRING,
+	has_password: BOOLEAN,
+	roles: STRINGS,
+	status: enumOf(["active", "disabled"]),
+	last_login_at: NULLABLE_TIMESTAMP
+});
 
-export const API_KEY_SCHEMA = {
-	type: "object",
-	properties: {
-		id: { type: "string" },
-		org_id: { type: "string" },
-		name: { type: "string" },
-		prefix: { type: "string" },
-		key: { type: "string", description: "Only in create and rotate responses" },
-		roles: { type: "array", items: { type: "string" } },
-		permissions: { type: "array", items: { type: "string" } },
-		effective_permissions: { type: "array", items: { type: "string" } },
-		created_by: { type: ["string", "null"] },
-		expires_at: { type: ["string", "null"], format: "date-time" },
-		rate_limit_per_minute: { type: ["integer", "null"] },
-		last_used_at: { type: ["string", "null"], format: "date-time" },
-		created_at: { type: "string", format: "date-time" },
-		updated_at: { type: "string", format: "date-time" }
-	}
-};
+export const API_KEY_SCHEMA = entitySchema({
+	name: STRING,
+	prefix: STRING,
+	key: { type: "string", description: "Only in create and rotate responses" },
+	roles: STRINGS,
+	permissions: STRINGS,
+	effective_permissions: STRINGS,
+	created_by: NULLABLE_STRING,
+	expires_at: NULLABLE_TIMESTAMP,
+	rate_limit_per_minute: nullable("integer"),
+	last_used_at: NULLABLE_TIMESTAMP
+});
 
-export const ROLE_SCHEMA = {
-	type: "object",
-	properties: {
-		id: { type: "string" },
-		org_id: { type: ["string", "null"] },
-		name: { type: "string" },
-		description: { type: "string" },
-		permissions: { type: "array", items: { type: "string" } },
-		builtin: { type: "boolean" },
-		created_at: { type: "string", format: "date-time" },
-		updated_at: { type: "string", format: "date-time" }
-	}
-};
+export const ROLE_SCHEMA = entitySchema({ org_id: NULLABLE_STRING, name: STRING, description: STRING, permissions: STRINGS, builtin: BOOLEAN });
 
-export const PERMISSION_SCHEMA = {
-	type: "object",
-	properties: { permission: { type: "string" }, module: { type: "string" }, action: { type: "string" }, description: { type: "string" } }
-};
+export const PERMISSION_SCHEMA = objectSchema({ permission: STRING, module: STRING, action: STRING, description: STRING });
