@@ -106,7 +106,6 @@ const ProvidersService: Schema<ProvidersThis> = {
 				const orgId = ctx.meta.principal.org_id;
 				const models = [...new Set((p.models ?? []) as string[])];
 				const repo = this.repos.provider_configs.forOrg(orgId);
-				if (await repo.findOne({ name: p.name })) throw errors.alreadyExists("name", p.name);
 				const id = newId("prv");
 				let doc: ProviderConfigDoc;
 				try {
@@ -236,7 +235,6 @@ const ProvidersService: Schema<ProvidersThis> = {
 				});
 				if (problems.length) throw errors.validation(problems);
 				const repo = this.repos.provider_configs.forOrg(doc.org_id);
-				if (set.name !== undefined && set.name !== doc.name && (await repo.findOne({ name: set.name }))) throw errors.alreadyExists("name", set.name);
 				let updated: ProviderConfigDoc;
 				try {
 					updated = (await repo.update(doc.id, set)) as ProviderConfigDoc;

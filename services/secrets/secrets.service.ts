@@ -67,7 +67,6 @@ const SecretsService: Schema<SecretsThis> = {
 				const agentId: string | null = scope === "agent" ? p.agent_id : null;
 				if (agentId) await this.requireAgent(ctx, orgId, agentId);
 				const repo = this.repos.secrets.forOrg(orgId);
-				if (await repo.findOne({ scope, agent_id: agentId, name: p.name })) throw errors.alreadyExists("name", p.name);
 				const id = newId("sec");
 				const now = nowIso();
 				const rotationDays = p.rotation_days ?? null;
