@@ -161,7 +161,7 @@ const AgentsService: Schema<AgentsThis> = {
 					prompt_id: promptChanges ? (patch.prompt_id !== undefined ? patch.prompt_id : agent.prompt_id) : undefined,
 					prompt_version: patch.prompt_version !== undefined ? patch.prompt_version : agent.prompt_version
 				});
-				const updated = await this.commitChange(ctx, orgId, agent.id, (doc: AgentDoc) => {
+				const updated = await this.commitChange(ctx, orgId, agent, (doc: AgentDoc) => {
 					if (doc.status === "archived") throw archived(doc);
 					return patch;
 				}, { source: "update", actorId: principal.id });
@@ -204,7 +204,7 @@ const AgentsService: Schema<AgentsThis> = {
 				this.checkToolCount(unique([...agent.tools, ...toolIds]).length);
 				const missing = await missingTools(this.broker, ctx, orgId, toolIds, "tool_ids");
 				if (missing.length) throw notFoundReferences(missing);
-				const updated = await this.commitChange(ctx, orgId, agent.id, (doc: AgentDoc) => {
+				const updated = await this.commitChange(ctx, orgId, agent, (doc: AgentDoc) => {
 					if (doc.status === "archived") throw archived(doc);
 					const tools = unique([...doc.tools, ...toolIds]);
 					this.checkToolCount(tools.length);
@@ -225,7 +225,7 @@ const AgentsService: Schema<AgentsThis> = {
 				const orgId = principal.org_id;
 				const { tool_id } = ctx.params;
 				const agent = await this.requireAgent(orgId, ctx.params.agent_id);
-				await this.commitChange(ctx, orgId, agent.id, (doc: AgentDoc) => {
+				await this.commitChange(ctx, orgId, agent, (doc: AgentDoc) => {
 					if (!doc.tools.includes(tool_id)) throw errors.notFound("Tool attached to this agent");
 					if (doc.status === "archived") throw archived(doc);
 					return { tools: doc.tools.filter(t => t !== tool_id) };
@@ -597,14 +597,18 @@ const AgentsService: Schema<AgentsThis> = {
 		},
 
 		/**
-		 * Applies `build(current agent)` to the agent. A change of a versioned field (or `forceVersion`) appends
-		 * the next version; the unique (agent, version) index serialises concurrent writers, who retry on the
-		 * fresh agent. `build` may throw (archived, not attached…). Emits `agent.updated` when anything changed.
+		 * Applies `build(current agent)` to the agent (its id, or the agent as just read). A change of a versioned
+		 * field (or `forceVersion`) appends the next version; the unique (agent, version) index serialises
+		 * concurrent writers, who retry on the fresh agent. `build` may throw (archived, not attached…). Emits `agent.updated` when anything changed.
 		 */
-		async commitChange(this: AgentsThis, ctx: Context, orgId: string, agentId: string, build: (doc: AgentDoc) => AgentPatch, opts: ChangeOptions): Promise<AgentDoc> {
+		async commitChange(this: AgentsThis, ctx: Context, orgId: string, agent: AgentDoc | string, build: (doc: AgentDoc) => AgentPatch, opts: ChangeOptions): Promise<AgentDoc> {
 			const scope = this.agentsOf(orgId);
+			const agentId = typeof agent === "string" ? agent : agent.id;
+			// A caller that has just read the agent passes it: only a retry reads it again.
+			let known = typeof agent === "string" ? null : agent;
 			for (let attempt = 0; attempt < 10; attempt++) {
-				const doc = await this.requireAgent(orgId, agentId);
+				const doc = known ?? (await this.requireAgent(orgId, agentId));
+				known = null;
 				const plan = planChange(doc, build(doc));
 				const newVersion = plan.versioned.length > 0 || !!opts.forceVersion;
 				if (!plan.changed.length && !newVersion) return doc;
@@ -649,7 +653,7 @@ const AgentsService: Schema<AgentsThis> = {
 		async removeEverywhere(this: AgentsThis, ctx: Context, orgId: string, field: "tools" | "knowledge_collection_ids", id: string, source: VersionSource): Promise<string[]> {
 			const holders = await this.agentsOf(orgId).find({ [field]: id });
 			for (const holder of holders) {
-				await this.commitChange(ctx, orgId, holder.id, (doc: AgentDoc) => ({ [field]: doc[field].filter(x => x !== id) }), { source, actorId: null });
+				await this.commitChange(ctx, orgId, holder, (doc: AgentDoc) => ({ [field]: doc[field].filter(x => x !== id) }), { source, actorId: null });
 			}
 			return holders.map((h: AgentDoc) => h.id);
 		},
