@@ -3,6 +3,7 @@ import os from "node:os";
 import type { Context } from "moleculer";
 import { actionsNamed, callIfPresent } from "../../lib/calls";
 import * as errors from "../../lib/errors";
+import { containsAny } from "../../lib/filters";
 import { BOOLEAN, enumOf, INTEGER, nullable, NULLABLE_STRING, NUMBER, objectSchema, STRING, STRINGS, TIMESTAMP } from "../../lib/openapi-schema";
 import { newId } from "../../lib/ids";
 import type { Principal } from "../../lib/principal";
@@ -86,12 +87,8 @@ const AdminService: Schema<AdminThis> = {
 			openapi: { summary: "List organizations", response: "List:Org" },
 			params: { ...LIST_QUERY, status: query({ type: "enum", values: ["active", "suspended"] }), search: query({ type: "string", max: 100 }) },
 			async handler(this: AdminThis, ctx: Context<any>) {
-				const filter: Record<string, any> = {};
+				const filter: Record<string, any> = ctx.params.search ? containsAny(ctx.params.search, ["name", "slug"]) : {};
 				if (ctx.params.status) filter.status = ctx.params.status;
-				if (ctx.params.search) {
-					const re = new RegExp(ctx.params.search.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i");
-					filter.$or = [{ name: re }, { slug: re }];
-				}
 				const page = await this.repos.orgs.platformWide().list(filter, listOptions(ctx.params));
 				return { ...page, items: await Promise.all(page.items.map(o => this.presentOrg(ctx, o))) };
 			}

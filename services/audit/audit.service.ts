@@ -1,11 +1,12 @@
 import type { Schema } from "../../lib/schema";
 import type { Context } from "moleculer";
 import * as errors from "../../lib/errors";
+import { exactFilters, timeRange } from "../../lib/filters";
 import { newId } from "../../lib/ids";
 import type { Principal } from "../../lib/principal";
 import type { Filter, Repository } from "../../lib/store";
 import { UniqueViolation } from "../../lib/store";
-import { nowIso, toIso } from "../../lib/time";
+import { nowIso } from "../../lib/time";
 import { dateTime, LIST_QUERY, listOptions, query } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
 import { entryHash, GENESIS_HASH, presentEntry, toCsv, verifyChain, type AuditEntry, type StoredEntry } from "./chain";
@@ -42,12 +43,9 @@ const ENTRY_SCHEMA = {
 };
 
 function filterOf(params: Record<string, any>): Filter {
-	const filter: Filter = {};
-	for (const key of ["actor_id", "actor_type", "action", "resource_type", "resource_id", "outcome"]) if (params[key] !== undefined) filter[key] = params[key];
-	const range: Record<string, string> = {};
-	if (params.start) range.$gte = toIso(params.start);
-	if (params.end) range.$lt = toIso(params.end);
-	if (Object.keys(range).length) filter.created_at = range;
+	const filter = exactFilters(params, ["actor_id", "actor_type", "action", "resource_type", "resource_id", "outcome"]);
+	const created = timeRange(params.start, params.end);
+	if (created) filter.created_at = created;
 	return filter;
 }
 

@@ -1,6 +1,7 @@
 import type { Context } from "moleculer";
 import { callIfPresent } from "../../lib/calls";
 import * as errors from "../../lib/errors";
+import { exactFilters } from "../../lib/filters";
 import { newId } from "../../lib/ids";
 import type { Principal } from "../../lib/principal";
 import type { Schema } from "../../lib/schema";
@@ -128,8 +129,7 @@ const BudgetsService: Schema<BudgetsThis> = {
 				enabled: query({ type: "boolean" })
 			},
 			async handler(this: BudgetsThis, ctx: Ctx) {
-				const filter: Filter = {};
-				for (const f of ["scope", "agent_id", "team", "period", "enabled"]) if (ctx.params[f] !== undefined) filter[f] = ctx.params[f];
+				const filter = exactFilters(ctx.params, ["scope", "agent_id", "team", "period", "enabled"]);
 				const page = await this.repos.budgets.forOrg(ctx.meta.principal.org_id).list(filter, listOptions(ctx.params));
 				const now = new Date();
 				return { ...page, items: page.items.map(d => presentBudget(d, now)) };
@@ -143,9 +143,7 @@ const BudgetsService: Schema<BudgetsThis> = {
 			openapi: { summary: "Usage of the org's budgets in their current periods", response: "List:BudgetUsage" },
 			params: { ...LIST_QUERY, scope: query({ type: "enum", values: [...SCOPES] }), agent_id: query({ type: "string", max: 64 }) },
 			async handler(this: BudgetsThis, ctx: Ctx) {
-				const filter: Filter = {};
-				if (ctx.params.scope !== undefined) filter.scope = ctx.params.scope;
-				if (ctx.params.agent_id !== undefined) filter.agent_id = ctx.params.agent_id;
+				const filter = exactFilters(ctx.params, ["scope", "agent_id"]);
 				const page = await this.repos.budgets.forOrg(ctx.meta.principal.org_id).list(filter, listOptions(ctx.params));
 				const now = new Date();
 				return { ...page, items: page.items.map(d => presentUsage(d, now)) };
@@ -166,16 +164,15 @@ const BudgetsService: Schema<BudgetsThis> = {
 			async handler(this: BudgetsThis, ctx: Ctx) {
 				const orgId = ctx.meta.principal.org_id;
 				const p = ctx.params;
-				const filter: Filter = { acknowledged: p.acknowledged ?? false };
-				if (p.budget_id !== undefined) filter.budget_id = p.budget_id;
-				if (p.type !== undefined) filter.type = p.type;
+				const options = listOptions(p);
+				const filter: Filter = { acknowledged: p.acknowledged ?? false, ...exactFilters(p, ["budget_id", "type"]) };
 				if (!p.include_past_periods) {
 					const budgets = await this.repos.budgets.forOrg(orgId).find(p.budget_id !== undefined ? { id: p.budget_id } : {});
+					if (!budgets.length) return { items: [], total: 0, limit: options.limit, offset: options.offset };
 					const now = new Date();
 					filter.$or = budgets.map(b => ({ budget_id: b.id, period_start: currentPeriod(b.period, now).start }));
-					if (!budgets.length) return { items: [], total: 0, limit: listOptions(p).limit, offset: listOptions(p).offset };
 				}
-				const page = await this.repos.budget_alerts.forOrg(orgId).list(filter, listOptions(p));
+				const page = await this.repos.budget_alerts.forOrg(orgId).list(filter, options);
 				return { ...page, items: page.items.map(presentAlert) };
 			}
 		},

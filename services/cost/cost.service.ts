@@ -1,10 +1,11 @@
 import type { Context } from "moleculer";
 import { callIfPresent } from "../../lib/calls";
 import * as errors from "../../lib/errors";
+import { exactFilters } from "../../lib/filters";
 import { newId } from "../../lib/ids";
 import type { Principal } from "../../lib/principal";
 import type { Schema } from "../../lib/schema";
-import { UniqueViolation, type Filter, type Repository } from "../../lib/store";
+import { UniqueViolation, type Repository } from "../../lib/store";
 import { nowIso } from "../../lib/time";
 import { dateTime, displayName, LIST_QUERY, listOptions, query } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
@@ -96,9 +97,7 @@ const CostService: Schema<CostThis> = {
 			openapi: { summary: "List cost rules (by priority unless `order` is given)", response: "List:CostRule" },
 			params: { ...LIST_QUERY, agent_id: query({ type: "string", max: 64 }), enabled: query({ type: "boolean" }) },
 			async handler(this: CostThis, ctx: Ctx) {
-				const filter: Filter = {};
-				if (ctx.params.agent_id !== undefined) filter.agent_id = ctx.params.agent_id;
-				if (ctx.params.enabled !== undefined) filter.enabled = ctx.params.enabled;
+				const filter = exactFilters(ctx.params, ["agent_id", "enabled"]);
 				const options = listOptions(ctx.params);
 				const sort = ctx.params.order ? undefined : { priority: 1 as const, created_at: 1 as const, id: 1 as const };
 				const page = await this.repos.cost_rules.forOrg(ctx.meta.principal.org_id).list(filter, { ...options, sort });
@@ -211,8 +210,7 @@ const CostService: Schema<CostThis> = {
 					pending = started;
 				}
 				await pending;
-				const filter: Filter = {};
-				if (ctx.params.agent_id !== undefined) filter.agent_id = ctx.params.agent_id;
+				const filter = exactFilters(ctx.params, ["agent_id"]);
 				const page = await this.repos.cost_recommendations.forOrg(orgId).list(filter, listOptions(ctx.params));
 				return { ...page, items: page.items.map(presentRecommendation) };
 			}

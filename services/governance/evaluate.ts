@@ -3,6 +3,7 @@
  * Several policies combine (§12): the lowest token limit wins, blocked tools and approval triggers are
  * united, every content filter applies, and `block` beats `redact`.
  */
+import { escapeRegex } from "../../lib/filters";
 import { BUILTIN_APPROVAL_SECONDS, type ActionTaken } from "./model";
 import type { ApprovalGateRule, ContentFilterRule, Rule, RuleType } from "./rules";
 
@@ -73,8 +74,6 @@ const finding = (policy: PolicyView, rule_type: RuleType, action: ActionTaken, m
 	message,
 	action
 });
-
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 // Compiled patterns are reused across checks; the cache is bounded so arbitrary patterns cannot grow it forever.
 const compiled = new Map<string, RegExp>();

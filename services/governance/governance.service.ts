@@ -1,12 +1,13 @@
 import type { Context } from "moleculer";
 import { callIfPresent } from "../../lib/calls";
 import * as errors from "../../lib/errors";
+import { exactFilters, timeRange } from "../../lib/filters";
 import { newId } from "../../lib/ids";
 import type { Principal } from "../../lib/principal";
 import type { Schema } from "../../lib/schema";
 import type { Filter, Repository } from "../../lib/store";
 import { UniqueViolation } from "../../lib/store";
-import { nowIso, toIso } from "../../lib/time";
+import { nowIso } from "../../lib/time";
 import { dateTime, displayName, LIST_QUERY, listOptions, query } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
 import { delegate, expiresAt, isDue, mayDecide, settle } from "./approvals";
@@ -278,12 +279,9 @@ const GovernanceService: Schema<GovernanceThis> = {
 			},
 			async handler(this: GovernanceThis, ctx: Ctx) {
 				const p = ctx.params;
-				const filter: Filter = {};
-				for (const key of ["agent_id", "run_id", "policy_id", "rule_type", "action_taken"]) if (p[key] !== undefined) filter[key] = p[key];
-				const range: Record<string, string> = {};
-				if (p.created_after) range.$gte = toIso(p.created_after);
-				if (p.created_before) range.$lt = toIso(p.created_before);
-				if (Object.keys(range).length) filter.created_at = range;
+				const filter = exactFilters(p, ["agent_id", "run_id", "policy_id", "rule_type", "action_taken"]);
+				const created = timeRange(p.created_after, p.created_before);
+				if (created) filter.created_at = created;
 				const page = await this.repos.gov_violations.forOrg(ctx.meta.principal.org_id).list(filter, listOptions(p));
 				return { ...page, items: page.items.map(presentViolation) };
 			}
@@ -303,8 +301,7 @@ const GovernanceService: Schema<GovernanceThis> = {
 			},
 			async handler(this: GovernanceThis, ctx: Ctx) {
 				const p = ctx.params;
-				const filter: Filter = { status: p.status ?? "pending" };
-				for (const key of ["kind", "agent_id", "run_id"]) if (p[key] !== undefined) filter[key] = p[key];
+				const filter: Filter = { status: p.status ?? "pending", ...exactFilters(p, ["kind", "agent_id", "run_id"]) };
 				if (p.assignee_user_id !== undefined) filter.assignee_user_ids = p.assignee_user_id;
 				const page = await this.repos.gov_approvals.forOrg(ctx.meta.principal.org_id).list(filter, listOptions(p));
 				return { ...page, items: page.items.map(presentApproval) };

@@ -1,4 +1,5 @@
 import type { FieldProblem } from "../../lib/errors";
+import { escapeRegex } from "../../lib/filters";
 
 export const RULE_TYPES = ["token_limit", "tool_restriction", "approval_gate", "content_filter", "escalation"] as const;
 export type RuleType = (typeof RULE_TYPES)[number];
@@ -270,7 +271,7 @@ const dedupe = (values: string[]) => [...new Set(values)];
 export function rulesChecker(value: unknown, errors: any[], _schema: unknown, path: string) {
 	const field = path || "rules";
 	const { rules, problems } = checkRules(value, field);
-	const structural = new RegExp(`^${field.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\[\\d+\\])?$`);
+	const structural = new RegExp(`^${escapeRegex(field)}(\\[\\d+\\])?$`);
 	for (const p of problems) if (!structural.test(p.field)) errors.push({ type: "rule", field: p.field, message: p.message });
 	return problems.length ? value : rules;
 }

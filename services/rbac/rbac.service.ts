@@ -2,6 +2,7 @@ import type { Schema } from "../../lib/schema";
 import type { Context } from "moleculer";
 import { hashPassword, randomUrlSafe, sha256Hex } from "../../lib/crypto";
 import * as errors from "../../lib/errors";
+import { containsAny } from "../../lib/filters";
 import { newId } from "../../lib/ids";
 import { isBuiltinRole, normalizePermissions, PERMISSION_CATALOGUE, PLATFORM_ADMIN } from "../../lib/permissions";
 import type { Principal } from "../../lib/principal";
@@ -173,13 +174,9 @@ const RbacService: Schema<RbacThis> = {
 				search: query({ type: "string", max: 200 })
 			},
 			async handler(this: RbacThis, ctx: Ctx) {
-				const filter: Record<string, any> = {};
+				const filter: Record<string, any> = ctx.params.search ? containsAny(ctx.params.search, ["email", "name"]) : {};
 				if (ctx.params.status) filter.status = ctx.params.status;
 				if (ctx.params.role) filter.roles = ctx.params.role;
-				if (ctx.params.search) {
-					const re = new RegExp(ctx.params.search.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i");
-					filter.$or = [{ email: re }, { name: re }];
-				}
 				const page = await this.repos.users.forOrg(ctx.meta.principal.org_id).list(filter, listOptions(ctx.params));
 				return { ...page, items: page.items.map(presentUser) };
 			}
