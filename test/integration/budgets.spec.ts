@@ -503,8 +503,10 @@ describe("runs under budgets (end to end)", () => {
 		let maxRunning = 0;
 		let runs: any[] = [];
 		for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
+			// One list query is one consistent snapshot; three single reads could straddle a hand-over.
+			const running = (await get(`/runtime/runs?agent_id=${a.id}&status=running`)).body.total;
+			maxRunning = Math.max(maxRunning, running);
 			runs = await Promise.all(ids.map(async id => (await get(`/runtime/runs/${id}`)).body));
-			maxRunning = Math.max(maxRunning, runs.filter(r => r.status === "running").length);
 			if (runs.every(r => r.status === "completed")) break;
 			await new Promise(r => setTimeout(r, 40));
 		}
