@@ -1,3 +1,4 @@
+import { newId } from "../../lib/ids";
 import type { Principal } from "../../lib/principal";
 import type { Scope } from "../../lib/store";
 import { nowIso } from "../../lib/time";
@@ -34,3 +35,28 @@ export function delegate(scope: Scope<ApprovalDoc>, approval: ApprovalDoc, to: s
 }
 
 export const expiresAt = (seconds: number, from = Date.now()) => new Date(from + seconds * 1000).toISOString();
+
+/** The waiting call's input as an object (Approval `tool_input`); anything else is wrapped as `{value}`. */
+export function toolInputOf(input: unknown): Record<string, unknown> | null {
+	if (input === undefined) return null;
+	return input && typeof input === "object" && !Array.isArray(input) ? (input as Record<string, unknown>) : { value: input };
+}
+
+type NewApproval = Pick<ApprovalDoc, "kind" | "run_id" | "agent_id" | "step_index" | "policy_id" | "rule_type" | "tool_name" | "tool_input" | "reason" | "assignee_user_ids">;
+
+/** A new pending inbox item; it expires `timeoutSeconds` after creation, or never (null). */
+export function pendingApproval(fields: NewApproval, timeoutSeconds: number | null, now = Date.now()): Omit<ApprovalDoc, "org_id"> {
+	const at = new Date(now).toISOString();
+	return {
+		id: newId("apr"),
+		status: "pending",
+		...fields,
+		delegation_history: [],
+		expires_at: timeoutSeconds === null ? null : expiresAt(timeoutSeconds, now),
+		decided_by: null,
+		decided_at: null,
+		comment: null,
+		created_at: at,
+		updated_at: at
+	};
+}

@@ -10,7 +10,7 @@ import { UniqueViolation } from "../../lib/store";
 import { nowIso } from "../../lib/time";
 import { dateTime, displayName, LIST_QUERY, listOptions, query } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
-import { delegate, expiresAt, isDue, mayDecide, settle } from "./approvals";
+import { delegate, isDue, mayDecide, pendingApproval, settle, toolInputOf } from "./approvals";
 import { conditionsToFire, hasEscalations, watchedTools, type FiredCondition, type RunSnapshot, type StepSnapshot } from "./escalation";
 import { checkTool, evaluate, filterContent, limitTokens, type ApprovalRequirement, type Finding, type PolicyView } from "./evaluate";
 import {
@@ -559,28 +559,23 @@ const GovernanceService: Schema<GovernanceThis> = {
 			const stepIndex = p.step_index + 1;
 			const existing = await approvals.findOne({ run_id: p.run_id, step_index: stepIndex, kind: "approval" });
 			if (existing) return existing;
-			const now = Date.now();
-			const approval = await approvals.insert({
-				id: newId("apr"),
-				kind: "approval",
-				status: "pending",
-				run_id: p.run_id,
-				agent_id: p.agent_id,
-				step_index: stepIndex,
-				policy_id: req.policy_id,
-				rule_type: req.rule_type,
-				tool_name: p.tool_name ?? null,
-				tool_input: p.tool_input && typeof p.tool_input === "object" && !Array.isArray(p.tool_input) ? p.tool_input : p.tool_input === undefined ? null : { value: p.tool_input },
-				reason: req.reason,
-				assignee_user_ids: req.assignee_user_ids,
-				delegation_history: [],
-				expires_at: expiresAt(req.timeout_seconds, now),
-				decided_by: null,
-				decided_at: null,
-				comment: null,
-				created_at: new Date(now).toISOString(),
-				updated_at: new Date(now).toISOString()
-			});
+			const approval = await approvals.insert(
+				pendingApproval(
+					{
+						kind: "approval",
+						run_id: p.run_id,
+						agent_id: p.agent_id,
+						step_index: stepIndex,
+						policy_id: req.policy_id,
+						rule_type: req.rule_type,
+						tool_name: p.tool_name ?? null,
+						tool_input: toolInputOf(p.tool_input),
+						reason: req.reason,
+						assignee_user_ids: req.assignee_user_ids
+					},
+					req.timeout_seconds
+				)
+			);
 			ctx.broadcast("approval.requested", this.approvalEvent(approval));
 			return approval;
 		},
@@ -601,29 +596,24 @@ const GovernanceService: Schema<GovernanceThis> = {
 		},
 
 		async escalate(this: GovernanceThis, ctx: Context<any>, p: RunRef, firing: FiredCondition, pauses: boolean): Promise<ApprovalDoc> {
-			const now = Date.now();
-			const approval = await this.repos.gov_approvals.forOrg(p.org_id).insert({
-				id: newId("apr"),
-				kind: "escalation",
-				status: "pending",
-				run_id: p.run_id,
-				agent_id: p.agent_id,
-				// A pausing escalation points at the `approval` step the run records next, like a tool approval.
-				step_index: pauses ? p.step_index + 1 : p.step_index,
-				policy_id: firing.policy.id,
-				rule_type: "escalation",
-				tool_name: null,
-				tool_input: null,
-				reason: firing.reason,
-				assignee_user_ids: firing.rule.assignee_user_ids,
-				delegation_history: [],
-				expires_at: pauses ? expiresAt(firing.rule.timeout_minutes * 60, now) : null,
-				decided_by: null,
-				decided_at: null,
-				comment: null,
-				created_at: new Date(now).toISOString(),
-				updated_at: new Date(now).toISOString()
-			});
+			const approval = await this.repos.gov_approvals.forOrg(p.org_id).insert(
+				pendingApproval(
+					{
+						kind: "escalation",
+						run_id: p.run_id,
+						agent_id: p.agent_id,
+						// A pausing escalation points at the `approval` step the run records next, like a tool approval.
+						step_index: pauses ? p.step_index + 1 : p.step_index,
+						policy_id: firing.policy.id,
+						rule_type: "escalation",
+						tool_name: null,
+						tool_input: null,
+						reason: firing.reason,
+						assignee_user_ids: firing.rule.assignee_user_ids
+					},
+					pauses ? firing.rule.timeout_minutes * 60 : null
+				)
+			);
 			await this.recordFindings(ctx, p, [
 				{ policy_id: firing.policy.id, policy_name: firing.policy.name, rule_type: "escalation", message: firing.reason, action: "escalated" }
 			]);
