@@ -100,11 +100,6 @@ function matchRanges(text: string, pattern: string, type: "literal" | "regex"): 
 	return ranges;
 }
 
-export function patternMatches(text: string, pattern: string, type: "literal" | "regex"): boolean {
-	for (const m of text.matchAll(patternRegex(pattern, type))) if (m[0].length) return true;
-	return false;
-}
-
 /** Replaces every range (overlaps merged) by `[REDACTED]`, working on the original text so patterns never match a marker. */
 export function redactRanges(text: string, ranges: [number, number][]): string {
 	if (!ranges.length) return text;
