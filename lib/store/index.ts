@@ -1,7 +1,8 @@
+import { alreadyExists } from "../errors";
 import { nowIso } from "../time";
 import { MongoBackend } from "./mongo";
 import { NedbBackend } from "./nedb";
-import type { Backend, Doc, Filter, FindOptions, IndexSpec, RawCollection, Update } from "./types";
+import { UniqueViolation, type Backend, type Doc, type Filter, type FindOptions, type IndexSpec, type RawCollection, type Update } from "./types";
 
 export * from "./types";
 
@@ -130,4 +131,14 @@ export class Store {
 export function openStore(kind: "memory" | "nedb" | "mongo", options: { dataDir: string; mongoUri: string | null }): Store {
 	if (kind === "mongo") return new Store(new MongoBackend(options.mongoUri as string));
 	return new Store(new NedbBackend(kind === "nedb" ? options.dataDir : null));
+}
+
+/** Runs a write; a unique-index violation answers 409 ALREADY_EXISTS naming `field` (the value a client chose). */
+export async function writeUnique<T>(field: string, value: unknown, write: () => Promise<T>): Promise<T> {
+	try {
+		return await write();
+	} catch (err) {
+		if (err instanceof UniqueViolation) throw alreadyExists(field, value);
+		throw err;
+	}
 }

@@ -5,7 +5,7 @@ import { newId } from "../../lib/ids";
 import type { Principal } from "../../lib/principal";
 import type { Schema } from "../../lib/schema";
 import type { Filter, Page, Repository, Scope } from "../../lib/store";
-import { UniqueViolation } from "../../lib/store";
+import { UniqueViolation, writeUnique } from "../../lib/store";
 import { nowIso } from "../../lib/time";
 import { CREATED_RANGE_QUERY, dateTime, LIST_QUERY, listOptions, query, substringFilter, withCreatedRange } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
@@ -565,9 +565,8 @@ const AgentsService: Schema<AgentsThis> = {
 		async insertAgent(this: AgentsThis, orgId: string, patch: AgentPatch, createdBy: string): Promise<AgentDoc> {
 			const id = newId("agt");
 			const config = configOf({ ...DEFAULT_CONFIG, ...patch } as AgentDoc);
-			let doc: AgentDoc;
-			try {
-				doc = await this.agentsOf(orgId).insert({
+			const doc = await writeUnique<AgentDoc>("name", patch.name, () =>
+				this.agentsOf(orgId).insert({
 					id,
 					name: patch.name as string,
 					...config,
@@ -578,11 +577,8 @@ const AgentsService: Schema<AgentsThis> = {
 					metadata: patch.metadata ?? {},
 					created_by: createdBy,
 					last_transition_at: null
-				});
-			} catch (err) {
-				if (err instanceof UniqueViolation) throw errors.alreadyExists("name", patch.name);
-				throw err;
-			}
+				})
+			);
 			try {
 				await this.insertVersion(orgId, id, 1, config, [...VERSIONED_FIELDS], "create", createdBy);
 			} catch (err) {
@@ -599,7 +595,8 @@ const AgentsService: Schema<AgentsThis> = {
 		/**
 		 * Applies `build(current agent)` to the agent (its id, or the agent as just read). A change of a versioned
 		 * field (or `forceVersion`) appends the next version; the unique (agent, version) index serialises
-		 * concurrent writers, who retry on the fresh agent. `build` may throw (archived, not attached…). Emits `agent.updated` when anything changed.
+		 * concurrent writers, who retry on the fresh agent. `build` may throw (archived, not attached…).
+		 * Emits `agent.updated` when anything changed.
 		 */
 		async commitChange(this: AgentsThis, ctx: Context, orgId: string, agent: AgentDoc | string, build: (doc: AgentDoc) => AgentPatch, opts: ChangeOptions): Promise<AgentDoc> {
 			const scope = this.agentsOf(orgId);
@@ -614,7 +611,7 @@ const AgentsService: Schema<AgentsThis> = {
 				if (!plan.changed.length && !newVersion) return doc;
 				let updated: AgentDoc | null;
 				if (!newVersion) {
-					updated = await this.withNameCheck(plan.set.name, () => scope.update(agentId, plan.set));
+					updated = await writeUnique("name", plan.set.name, () => scope.update(agentId, plan.set));
 				} else {
 					const next = doc.version + 1;
 					try {
@@ -626,7 +623,7 @@ const AgentsService: Schema<AgentsThis> = {
 					const set = { ...plan.set, version: next, updated_at: nowIso() };
 					let swapped: AgentDoc | null = null;
 					try {
-						swapped = await this.withNameCheck(plan.set.name, () => scope.updateWhere({ id: agentId, version: doc.version }, { $set: set }));
+						swapped = await writeUnique("name", plan.set.name, () => scope.updateWhere({ id: agentId, version: doc.version }, { $set: set }));
 					} finally {
 						if (!swapped) await this.versionsOf(orgId).deleteMany({ agent_id: agentId, version: next });
 					}
@@ -638,15 +635,6 @@ const AgentsService: Schema<AgentsThis> = {
 				return updated;
 			}
 			throw errors.serviceUnavailable("The agent is being changed concurrently: retry the request");
-		},
-
-		async withNameCheck<T>(this: AgentsThis, name: unknown, write: () => Promise<T>): Promise<T> {
-			try {
-				return await write();
-			} catch (err) {
-				if (err instanceof UniqueViolation) throw errors.alreadyExists("name", name);
-				throw err;
-			}
 		},
 
 		/** Removes an id from one list field of every agent of the org that holds it (new versions); the agent ids. */

@@ -7,7 +7,7 @@ import type { Principal } from "../../lib/principal";
 import type { Schema } from "../../lib/schema";
 import { defaultSettings, SettingsCache, type Settings } from "../../lib/settings";
 import type { Repository } from "../../lib/store";
-import { UniqueViolation } from "../../lib/store";
+import { UniqueViolation, writeUnique } from "../../lib/store";
 import { nowIso } from "../../lib/time";
 import { displayName, LIST_QUERY, listOptions, query, withBodyChecks } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
@@ -107,9 +107,8 @@ const ProvidersService: Schema<ProvidersThis> = {
 				const models = [...new Set((p.models ?? []) as string[])];
 				const repo = this.repos.provider_configs.forOrg(orgId);
 				const id = newId("prv");
-				let doc: ProviderConfigDoc;
-				try {
-					doc = await repo.insert({
+				const doc = await writeUnique("name", p.name, () =>
+					repo.insert({
 						id,
 						name: p.name,
 						provider: p.provider,
@@ -123,11 +122,8 @@ const ProvidersService: Schema<ProvidersThis> = {
 						status: "unknown",
 						last_checked_at: null,
 						last_error: null
-					});
-				} catch (err) {
-					if (err instanceof UniqueViolation) throw errors.alreadyExists("name", p.name);
-					throw err;
-				}
+					})
+				);
 				if (doc.is_default) await this.clearOtherDefaults(doc);
 				return presentProvider(doc);
 			}
@@ -235,13 +231,7 @@ const ProvidersService: Schema<ProvidersThis> = {
 				});
 				if (problems.length) throw errors.validation(problems);
 				const repo = this.repos.provider_configs.forOrg(doc.org_id);
-				let updated: ProviderConfigDoc;
-				try {
-					updated = (await repo.update(doc.id, set)) as ProviderConfigDoc;
-				} catch (err) {
-					if (err instanceof UniqueViolation) throw errors.alreadyExists("name", set.name);
-					throw err;
-				}
+				const updated = (await writeUnique("name", set.name, () => repo.update(doc.id, set))) as ProviderConfigDoc;
 				if (set.is_default) await this.clearOtherDefaults(updated);
 				return presentProvider(updated);
 			}

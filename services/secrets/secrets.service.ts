@@ -6,7 +6,7 @@ import { newId } from "../../lib/ids";
 import type { Principal } from "../../lib/principal";
 import type { Schema } from "../../lib/schema";
 import type { Repository } from "../../lib/store";
-import { UniqueViolation } from "../../lib/store";
+import { writeUnique } from "../../lib/store";
 import { nowIso } from "../../lib/time";
 import { LIST_QUERY, listOptions, query, withBodyChecks } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
@@ -70,8 +70,8 @@ const SecretsService: Schema<SecretsThis> = {
 				const id = newId("sec");
 				const now = nowIso();
 				const rotationDays = p.rotation_days ?? null;
-				try {
-					const doc = await repo.insert({
+				const doc = await writeUnique("name", p.name, () =>
+					repo.insert({
 						id,
 						name: p.name,
 						ciphertext: this.seal(orgId, id, p.value),
@@ -87,12 +87,9 @@ const SecretsService: Schema<SecretsThis> = {
 						due_notified_for: null,
 						created_at: now,
 						updated_at: now
-					});
-					return presentSecret(doc);
-				} catch (err) {
-					if (err instanceof UniqueViolation) throw errors.alreadyExists("name", p.name);
-					throw err;
-				}
+					})
+				);
+				return presentSecret(doc);
 			}
 		},
 

@@ -9,7 +9,7 @@ import type { Principal } from "../../lib/principal";
 import type { Schema } from "../../lib/schema";
 import { defaultSettings, SettingsCache, type Settings } from "../../lib/settings";
 import type { Repository } from "../../lib/store";
-import { UniqueViolation } from "../../lib/store";
+import { writeUnique } from "../../lib/store";
 import { CREATED_RANGE_QUERY, LIST_QUERY, listOptions, query, substringFilter, withCreatedRange } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
 import { CircuitBreaker } from "./circuit";
@@ -107,13 +107,10 @@ const ToolsService: Schema<ToolsThis> = {
 				const p = ctx.params;
 				const fields = buildTool({ ...p, rate_limit: pickRateLimit(p.rate_limit) });
 				const principal = ctx.meta.principal;
-				try {
-					const doc = await this.repos.tools.forOrg(principal.org_id).insert({ id: newId("tool"), ...fields, created_by: principal.user_id ?? principal.id });
-					return presentTool(doc);
-				} catch (err) {
-					if (err instanceof UniqueViolation) throw errors.alreadyExists("name", p.name);
-					throw err;
-				}
+				const doc = await writeUnique("name", p.name, () =>
+					this.repos.tools.forOrg(principal.org_id).insert({ id: newId("tool"), ...fields, created_by: principal.user_id ?? principal.id })
+				);
+				return presentTool(doc);
 			}
 		},
 
@@ -160,14 +157,9 @@ const ToolsService: Schema<ToolsThis> = {
 				const tool = await this.requireTool(ctx, p.tool_id);
 				const set = buildUpdate(tool, { ...p, rate_limit: pickRateLimit(p.rate_limit) });
 				if (!Object.keys(set).length) return presentTool(tool);
-				try {
-					const updated = await this.repos.tools.forOrg(tool.org_id).update(tool.id, set);
-					if (!updated) throw errors.notFound("Tool");
-					return presentTool(updated);
-				} catch (err) {
-					if (err instanceof UniqueViolation) throw errors.alreadyExists("name", p.name);
-					throw err;
-				}
+				const updated = await writeUnique("name", p.name, () => this.repos.tools.forOrg(tool.org_id).update(tool.id, set));
+				if (!updated) throw errors.notFound("Tool");
+				return presentTool(updated);
 			}
 		},
 
