@@ -1,33 +1,10 @@
 import mongoose from "mongoose";
 import type { Backend, Doc, Filter, FindOptions, IndexSpec, RawCollection, Update } from "./types";
-import { decodeDoc, encodeDoc, encodeUpdate } from "./keys";
+import { fromStored, storedFilter, storedSort, toStored } from "./documents";
+import { encodeUpdate } from "./keys";
 import { UniqueViolation } from "./types";
 
 type MongoCollection = mongoose.mongo.Collection;
-
-const toMongo = (doc: Doc): Record<string, any> => {
-	const { id, ...rest } = encodeDoc(doc);
-	return { _id: id, ...rest };
-};
-
-const fromMongo = (doc: Record<string, any> | null): Doc | null => {
-	if (!doc) return null;
-	const { _id, ...rest } = decodeDoc(doc);
-	return { id: _id, ...rest };
-};
-
-function mapFilter(filter: Filter): Filter {
-	if (!("id" in filter)) return filter;
-	const { id, ...rest } = filter;
-	return { _id: id, ...rest };
-}
-
-function mapSort(sort: FindOptions["sort"]): Record<string, 1 | -1> | undefined {
-	if (!sort) return undefined;
-	const out: Record<string, 1 | -1> = {};
-	for (const [k, v] of Object.entries(sort)) out[k === "id" ? "_id" : k] = v;
-	return out;
-}
 
 function translate(err: any, indexes: IndexSpec[]): never {
 	if (err?.code === 11000) {
@@ -45,46 +22,46 @@ class MongoRawCollection implements RawCollection {
 	) {}
 
 	async insert(doc: Doc): Promise<Doc> {
-		const raw = toMongo(doc);
+		const raw = toStored(doc);
 		await this.col.insertOne(raw as any).catch(err => translate(err, this.indexes));
 		return doc;
 	}
 
 	async findOne(filter: Filter): Promise<Doc | null> {
-		return fromMongo(await this.col.findOne(mapFilter(filter)));
+		return fromStored(await this.col.findOne(storedFilter(filter)));
 	}
 
 	async find(filter: Filter, options: FindOptions = {}): Promise<Doc[]> {
-		let cursor = this.col.find(mapFilter(filter));
-		const sort = mapSort(options.sort);
+		let cursor = this.col.find(storedFilter(filter));
+		const sort = storedSort(options.sort);
 		if (sort) cursor = cursor.sort(sort);
 		if (options.skip) cursor = cursor.skip(options.skip);
 		if (options.limit) cursor = cursor.limit(options.limit);
-		return (await cursor.toArray()).map(d => fromMongo(d) as Doc);
+		return (await cursor.toArray()).map(d => fromStored(d) as Doc);
 	}
 
 	count(filter: Filter): Promise<number> {
-		return this.col.countDocuments(mapFilter(filter));
+		return this.col.countDocuments(storedFilter(filter));
 	}
 
 	async updateOne(filter: Filter, update: Update): Promise<Doc | null> {
 		const res = await this.col
-			.findOneAndUpdate(mapFilter(filter), encodeUpdate(update) as any, { returnDocument: "after", includeResultMetadata: false })
+			.findOneAndUpdate(storedFilter(filter), encodeUpdate(update) as any, { returnDocument: "after", includeResultMetadata: false })
 			.catch(err => translate(err, this.indexes));
-		return fromMongo(res as any);
+		return fromStored(res as any);
 	}
 
 	async updateMany(filter: Filter, update: Update): Promise<number> {
-		const res = await this.col.updateMany(mapFilter(filter), encodeUpdate(update) as any).catch(err => translate(err, this.indexes));
+		const res = await this.col.updateMany(storedFilter(filter), encodeUpdate(update) as any).catch(err => translate(err, this.indexes));
 		return res.modifiedCount;
 	}
 
 	async deleteOne(filter: Filter): Promise<boolean> {
-		return (await this.col.deleteOne(mapFilter(filter))).deletedCount > 0;
+		return (await this.col.deleteOne(storedFilter(filter))).deletedCount > 0;
 	}
 
 	async deleteMany(filter: Filter): Promise<number> {
-		return (await this.col.deleteMany(mapFilter(filter))).deletedCount;
+		return (await this.col.deleteMany(storedFilter(filter))).deletedCount;
 	}
 }
 

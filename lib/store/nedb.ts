@@ -3,39 +3,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { closePooledAppends, installPooledAppends } from "./nedb-files";
 import type { Backend, Doc, Filter, FindOptions, IndexSpec, RawCollection, Update } from "./types";
-import { decodeDoc, encodeDoc, encodeUpdate } from "./keys";
+import { fromStored, storedFilter, storedSort, toStored } from "./documents";
+import { encodeUpdate } from "./keys";
 import { UniqueViolation } from "./types";
-
-const toNedb = (doc: Doc): Record<string, any> => {
-	const { id, ...rest } = encodeDoc(doc);
-	return { _id: id, ...rest };
-};
-
-const fromNedb = (doc: Record<string, any> | null): Doc | null => {
-	if (!doc) return null;
-	const { _id, ...rest } = decodeDoc(doc);
-	return { id: _id, ...rest };
-};
-
-/**
- * NeDB answers from the index of the LAST indexed field of a query: keep org_id (the least selective,
- * present in nearly every query) first and the primary key last, so lookups do not scan the org.
- */
-function mapFilter(filter: Filter): Filter {
-	const { id, org_id, ...rest } = filter;
-	const out: Filter = {};
-	if (org_id !== undefined) out.org_id = org_id;
-	Object.assign(out, rest);
-	if (id !== undefined) out._id = id;
-	return out;
-}
-
-function mapSort(sort: FindOptions["sort"]): Record<string, 1 | -1> | undefined {
-	if (!sort) return undefined;
-	const out: Record<string, 1 | -1> = {};
-	for (const [k, v] of Object.entries(sort)) out[k === "id" ? "_id" : k] = v;
-	return out;
-}
 
 class NedbCollection implements RawCollection {
 	constructor(
@@ -67,29 +37,29 @@ class NedbCollection implements RawCollection {
 	}
 
 	async insert(doc: Doc): Promise<Doc> {
-		const raw = toNedb(doc);
-		return fromNedb(await this.translate(() => this.db.insertAsync(raw), raw)) as Doc;
+		const raw = toStored(doc);
+		return fromStored(await this.translate(() => this.db.insertAsync(raw), raw)) as Doc;
 	}
 
 	async findOne(filter: Filter): Promise<Doc | null> {
-		return fromNedb(await this.db.findOneAsync(mapFilter(filter)));
+		return fromStored(await this.db.findOneAsync(storedFilter(filter)));
 	}
 
 	async find(filter: Filter, options: FindOptions = {}): Promise<Doc[]> {
-		let cursor = this.db.findAsync(mapFilter(filter));
-		const sort = mapSort(options.sort);
+		let cursor = this.db.findAsync(storedFilter(filter));
+		const sort = storedSort(options.sort);
 		if (sort) cursor = cursor.sort(sort);
 		if (options.skip) cursor = cursor.skip(options.skip);
 		if (options.limit) cursor = cursor.limit(options.limit);
-		return (await cursor).map(d => fromNedb(d) as Doc);
+		return (await cursor).map(d => fromStored(d) as Doc);
 	}
 
 	count(filter: Filter): Promise<number> {
-		return this.db.countAsync(mapFilter(filter));
+		return this.db.countAsync(storedFilter(filter));
 	}
 
 	async updateOne(filter: Filter, update: Update): Promise<Doc | null> {
-		const query = mapFilter(filter);
+		const query = storedFilter(filter);
 		const current = await this.db.findOneAsync(query);
 		if (!current) return null;
 		const encoded = encodeUpdate(update);
@@ -98,20 +68,20 @@ class NedbCollection implements RawCollection {
 			() => this.db.updateAsync({ ...query, _id: current._id }, encoded, { returnUpdatedDocs: true, multi: false }),
 			{ ...current, ...(encoded.$set ?? {}) }
 		);
-		return res.numAffected ? fromNedb(res.affectedDocuments ?? null) : null;
+		return res.numAffected ? fromStored(res.affectedDocuments ?? null) : null;
 	}
 
 	async updateMany(filter: Filter, update: Update): Promise<number> {
-		const res: any = await this.translate(() => this.db.updateAsync(mapFilter(filter), encodeUpdate(update), { multi: true }));
+		const res: any = await this.translate(() => this.db.updateAsync(storedFilter(filter), encodeUpdate(update), { multi: true }));
 		return res.numAffected;
 	}
 
 	async deleteOne(filter: Filter): Promise<boolean> {
-		return (await this.db.removeAsync(mapFilter(filter), { multi: false })) > 0;
+		return (await this.db.removeAsync(storedFilter(filter), { multi: false })) > 0;
 	}
 
 	deleteMany(filter: Filter): Promise<number> {
-		return this.db.removeAsync(mapFilter(filter), { multi: true });
+		return this.db.removeAsync(storedFilter(filter), { multi: true });
 	}
 }
 
