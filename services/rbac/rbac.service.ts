@@ -109,12 +109,13 @@ const RbacService: Schema<RbacThis> = {
 			},
 			async handler(this: RbacThis, ctx: Ctx) {
 				const { role_id, name, permissions, description } = ctx.params;
+				// Request problems answer before existence and state (§0.9).
+				if (permissions !== undefined) checkPermissionNames(permissions);
 				if (isBuiltinRole(role_id)) throw errors.builtinImmutable(`Role ${role_id}`);
 				const role = await this.requireRole(ctx, role_id);
 				if (name !== undefined && name !== role.name) throw errors.fieldError("name", "is immutable: create a new role instead");
 				const set: Partial<RoleDoc> = {};
 				if (permissions !== undefined) {
-					checkPermissionNames(permissions);
 					checkNoEscalation(ctx.meta.principal, permissions, false);
 					set.permissions = [...new Set(permissions as string[])];
 				}
@@ -247,9 +248,9 @@ const RbacService: Schema<RbacThis> = {
 			async handler(this: RbacThis, ctx: Ctx) {
 				const { user_id } = ctx.params;
 				const roles = [...new Set(ctx.params.roles as string[])];
-				const user = await this.requireUser(ctx, user_id);
-				const custom = await this.customRoles(user.org_id);
+				const custom = await this.customRoles(ctx.meta.principal.org_id);
 				checkRoleNames(ctx.params.roles, custom);
+				const user = await this.requireUser(ctx, user_id);
 				const added = roles.filter(r => !user.roles.includes(r));
 				const adminChanged = roles.includes(PLATFORM_ADMIN) !== user.roles.includes(PLATFORM_ADMIN);
 				checkNoEscalation(ctx.meta.principal, expandRoles(added, custom).permissions, adminChanged);
