@@ -47,6 +47,16 @@ type Ctx<P = any> = Context<P, { principal: Principal }>;
 
 const TEST_TIMEOUT_MS = 30_000;
 const PRICE_RULE = { type: "number", min: 0, max: 1000, optional: true };
+/** The optional writable fields, the same on create and update (`name` and `provider` differ). */
+const fieldRules = () => ({
+	api_key: { type: "string", min: 1, max: 8192, optional: true, nullable: true },
+	base_url: baseUrlRule({ optional: true, nullable: true }),
+	api_version: { type: "string", min: 1, max: 64, optional: true, nullable: true },
+	headers: headersRule({ optional: true }),
+	models: { ...MODELS_RULE, optional: true },
+	is_default: { type: "boolean", optional: true },
+	enabled: { type: "boolean", optional: true }
+});
 
 /** What `providers.resolveModel` answers: a ready-to-call target (secrets resolved) and the prices in force. */
 export interface ResolvedModel {
@@ -93,13 +103,7 @@ const ProvidersService: Schema<ProvidersThis> = {
 			params: {
 				name: displayName(),
 				provider: withBodyChecks({ type: "enum", values: PROVIDER_KINDS }, createShapeProblems),
-				api_key: { type: "string", min: 1, max: 8192, optional: true, nullable: true },
-				base_url: baseUrlRule({ optional: true, nullable: true }),
-				api_version: { type: "string", min: 1, max: 64, optional: true, nullable: true },
-				headers: headersRule({ optional: true }),
-				models: { ...MODELS_RULE, optional: true },
-				is_default: { type: "boolean", optional: true },
-				enabled: { type: "boolean", optional: true }
+				...fieldRules()
 			},
 			async handler(this: ProvidersThis, ctx: Ctx) {
 				const p = ctx.params;
@@ -203,13 +207,7 @@ const ProvidersService: Schema<ProvidersThis> = {
 				provider_id: "string",
 				name: displayName({ optional: true }),
 				provider: { type: "any", optional: true },
-				api_key: { type: "string", min: 1, max: 8192, optional: true, nullable: true },
-				base_url: baseUrlRule({ optional: true, nullable: true }),
-				api_version: { type: "string", min: 1, max: 64, optional: true, nullable: true },
-				headers: headersRule({ optional: true }),
-				models: { ...MODELS_RULE, optional: true },
-				is_default: { type: "boolean", optional: true },
-				enabled: { type: "boolean", optional: true }
+				...fieldRules()
 			},
 			async handler(this: ProvidersThis, ctx: Ctx) {
 				const p = ctx.params;
