@@ -220,9 +220,7 @@ const LifecycleService: Schema<LifecycleThis> = {
 				const agent = await this.requireAgent(ctx, ctx.params.agent_id);
 				if (target === agent.version) throw errors.fieldError("version", `version ${target} is already the current version`);
 				const config = await this.configOf(ctx, orgId, agent.id, target);
-				if (agent.status === "archived") {
-					throw errors.conflict("AGENT_ARCHIVED", `Agent ${agent.name} is archived: archived agents cannot be changed`);
-				}
+				// An archived agent: applyConfig answers 409 AGENT_ARCHIVED.
 				const updated: any = await ctx.call("agents.applyConfig", {
 					org_id: orgId,
 					agent_id: agent.id,
