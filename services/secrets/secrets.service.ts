@@ -21,6 +21,7 @@ import {
 	SECRET_SCHEMA,
 	SECRET_SCOPES,
 	SECRET_TYPES,
+	valueChangedAt,
 	type SecretDoc
 } from "./secrets";
 import { decryptValue, encryptValue } from "./vault";
@@ -82,7 +83,6 @@ const SecretsService: Schema<SecretsThis> = {
 						rotation_days: rotationDays,
 						version: 1,
 						last_rotated_at: null,
-						value_changed_at: now,
 						next_rotation_at: nextRotationAt(now, rotationDays),
 						due_notified_for: null,
 						created_at: now,
@@ -153,7 +153,7 @@ const SecretsService: Schema<SecretsThis> = {
 				if (p.rotation_days !== undefined) {
 					rotationDays = p.rotation_days;
 					set.rotation_days = rotationDays;
-					set.next_rotation_at = nextRotationAt(secret.value_changed_at, rotationDays);
+					set.next_rotation_at = nextRotationAt(valueChangedAt(secret), rotationDays);
 				}
 				if (p.value !== undefined) Object.assign(set, this.rotation(secret, p.value, rotationDays));
 				const updated = (await this.repos.secrets.forOrg(secret.org_id).update(secret.id, set)) as SecretDoc;
@@ -254,7 +254,6 @@ const SecretsService: Schema<SecretsThis> = {
 				ciphertext: this.seal(secret.org_id, secret.id, value),
 				version: secret.version + 1,
 				last_rotated_at: now,
-				value_changed_at: now,
 				next_rotation_at: nextRotationAt(now, rotationDays)
 			};
 		},

@@ -18,14 +18,15 @@ export interface SecretDoc {
 	rotation_days: number | null;
 	version: number;
 	last_rotated_at: string | null;
-	/** When the value last changed (create or rotation): the base of `next_rotation_at`. */
-	value_changed_at: string;
 	next_rotation_at: string | null;
 	/** The `next_rotation_at` for which `secret.rotation_due` was already emitted. */
 	due_notified_for: string | null;
 	created_at: string;
 	updated_at: string;
 }
+
+/** When the value last changed (the last rotation, else the creation): the base of `next_rotation_at`. */
+export const valueChangedAt = (doc: Pick<SecretDoc, "last_rotated_at" | "created_at">): string => doc.last_rotated_at ?? doc.created_at;
 
 export function nextRotationAt(valueChangedAt: string, rotationDays: number | null): string | null {
 	if (rotationDays == null) return null;
