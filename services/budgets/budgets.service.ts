@@ -5,7 +5,7 @@ import { exactFilters } from "../../lib/filters";
 import { newId } from "../../lib/ids";
 import type { Principal } from "../../lib/principal";
 import type { Schema } from "../../lib/schema";
-import { UniqueViolation, type Filter, type Repository } from "../../lib/store";
+import { writeUnique, type Filter, type Repository } from "../../lib/store";
 import { nowIso } from "../../lib/time";
 import { displayName, LIST_QUERY, listOptions, query } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
@@ -87,8 +87,8 @@ const BudgetsService: Schema<BudgetsThis> = {
 				if (problems.length) throw errors.validation(problems);
 				if (scope === "agent" && !(await ctx.call("agents.exists", { org_id: orgId, agent_id: p.agent_id }))) throw errors.referenceNotFound("agent_id", "Agent");
 				const { start, end } = currentPeriod(p.period);
-				try {
-					const doc = await this.repos.budgets.forOrg(orgId).insert({
+				const doc = await writeUnique("name", p.name, () =>
+					this.repos.budgets.forOrg(orgId).insert({
 						id: newId("bdg"),
 						name: p.name,
 						scope,
@@ -107,12 +107,9 @@ const BudgetsService: Schema<BudgetsThis> = {
 						used_micros: 0,
 						reserved_micros: 0,
 						committed_micros: 0
-					});
-					return presentBudget(doc);
-				} catch (err) {
-					if (err instanceof UniqueViolation) throw errors.alreadyExists("name", p.name);
-					throw err;
-				}
+					})
+				);
+				return presentBudget(doc);
 			}
 		},
 
@@ -227,15 +224,9 @@ const BudgetsService: Schema<BudgetsThis> = {
 				if (set.limit_usd !== undefined) set.limit_micros = Math.max(1, toMicros(set.limit_usd));
 				const periodChanged = p.period !== undefined && p.period !== doc.period;
 				if (!periodChanged && !Object.keys(set).length) return presentBudget(doc);
-				let updated: BudgetDoc | null;
-				try {
-					updated = periodChanged
-						? await this.ledger.changePeriod(doc, p.period as Period, set)
-						: await this.repos.budgets.forOrg(orgId).update(doc.id, set);
-				} catch (err) {
-					if (err instanceof UniqueViolation) throw errors.alreadyExists("name", p.name);
-					throw err;
-				}
+				const updated = await writeUnique("name", p.name, () =>
+					periodChanged ? this.ledger.changePeriod(doc, p.period as Period, set) : this.repos.budgets.forOrg(orgId).update(doc.id, set)
+				);
 				if (!updated) throw errors.notFound("Budget");
 				// A lower limit, a lower threshold or re-enabling may cross a line without new spend.
 				await this.ledger.checkAlerts(updated);

@@ -5,7 +5,7 @@ import { exactFilters } from "../../lib/filters";
 import { newId } from "../../lib/ids";
 import type { Principal } from "../../lib/principal";
 import type { Schema } from "../../lib/schema";
-import { UniqueViolation, type Repository } from "../../lib/store";
+import { writeUnique, type Repository } from "../../lib/store";
 import { nowIso } from "../../lib/time";
 import { dateTime, displayName, LIST_QUERY, listOptions, query } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
@@ -69,8 +69,8 @@ const CostService: Schema<CostThis> = {
 				const orgId = ctx.meta.principal.org_id;
 				await this.checkModels(orgId, p);
 				if (p.agent_id != null) await this.requireAgent(ctx, orgId, p.agent_id);
-				try {
-					const doc = await this.repos.cost_rules.forOrg(orgId).insert({
+				const doc = await writeUnique("name", p.name, () =>
+					this.repos.cost_rules.forOrg(orgId).insert({
 						id: newId("crule"),
 						name: p.name,
 						description: p.description ?? "",
@@ -82,12 +82,9 @@ const CostService: Schema<CostThis> = {
 						enabled: p.enabled ?? true,
 						applied_count: 0,
 						savings_micros: 0
-					});
-					return presentRule(doc);
-				} catch (err) {
-					if (err instanceof UniqueViolation) throw errors.alreadyExists("name", p.name);
-					throw err;
-				}
+					})
+				);
+				return presentRule(doc);
 			}
 		},
 
@@ -130,14 +127,9 @@ const CostService: Schema<CostThis> = {
 				const set: Partial<CostRuleDoc> = {};
 				for (const field of Object.keys(RULE_FIELDS) as (keyof CostRuleDoc)[]) if (p[field] !== undefined) (set as any)[field] = p[field];
 				if (!Object.keys(set).length) return presentRule(doc);
-				try {
-					const updated = await this.repos.cost_rules.forOrg(orgId).update(doc.id, set);
-					if (!updated) throw errors.notFound("Cost rule");
-					return presentRule(updated);
-				} catch (err) {
-					if (err instanceof UniqueViolation) throw errors.alreadyExists("name", p.name);
-					throw err;
-				}
+				const updated = await writeUnique("name", p.name, () => this.repos.cost_rules.forOrg(orgId).update(doc.id, set));
+				if (!updated) throw errors.notFound("Cost rule");
+				return presentRule(updated);
 			}
 		},
 

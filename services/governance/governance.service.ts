@@ -6,7 +6,7 @@ import { newId } from "../../lib/ids";
 import type { Principal } from "../../lib/principal";
 import type { Schema } from "../../lib/schema";
 import type { Filter, Repository } from "../../lib/store";
-import { UniqueViolation } from "../../lib/store";
+import { UniqueViolation, writeUnique } from "../../lib/store";
 import { nowIso } from "../../lib/time";
 import { dateTime, displayName, LIST_QUERY, listOptions, query } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
@@ -138,8 +138,8 @@ const GovernanceService: Schema<GovernanceThis> = {
 				const principal = ctx.meta.principal;
 				if (p.agent_id != null) await this.requireAgent(ctx, principal.org_id, p.agent_id);
 				await this.requireAssignees(ctx, principal.org_id, p.rules);
-				try {
-					const doc = await this.repos.gov_policies.forOrg(principal.org_id).insert({
+				const doc = await writeUnique("name", p.name, () =>
+					this.repos.gov_policies.forOrg(principal.org_id).insert({
 						id: newId("pol"),
 						name: p.name,
 						description: p.description ?? "",
@@ -148,12 +148,9 @@ const GovernanceService: Schema<GovernanceThis> = {
 						rule_types: ruleTypesOf(p.rules),
 						enabled: p.enabled ?? true,
 						created_by: principal.user_id ?? principal.id
-					});
-					return presentPolicy(doc);
-				} catch (err) {
-					if (err instanceof UniqueViolation) throw errors.alreadyExists("name", p.name);
-					throw err;
-				}
+					})
+				);
+				return presentPolicy(doc);
 			}
 		},
 
@@ -217,12 +214,8 @@ const GovernanceService: Schema<GovernanceThis> = {
 					set.rule_types = ruleTypesOf(p.rules);
 				}
 				if (!Object.keys(set).length) return presentPolicy(policy);
-				try {
-					return presentPolicy((await this.repos.gov_policies.forOrg(orgId).update(policy.id, set)) ?? policy);
-				} catch (err) {
-					if (err instanceof UniqueViolation) throw errors.alreadyExists("name", p.name);
-					throw err;
-				}
+				const updated = await writeUnique("name", p.name, () => this.repos.gov_policies.forOrg(orgId).update(policy.id, set));
+				return presentPolicy(updated ?? policy);
 			}
 		},
 

@@ -7,7 +7,7 @@ import { newId } from "../../lib/ids";
 import { isBuiltinRole, normalizePermissions, PERMISSION_CATALOGUE, PLATFORM_ADMIN } from "../../lib/permissions";
 import type { Principal } from "../../lib/principal";
 import type { Repository } from "../../lib/store";
-import { UniqueViolation } from "../../lib/store";
+import { writeUnique } from "../../lib/store";
 import { nowIso } from "../../lib/time";
 import { displayName, email, futureDateTime, LIST_QUERY, listOptions, password, query, ROLE_NAME } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
@@ -69,18 +69,15 @@ const RbacService: Schema<RbacThis> = {
 				checkPermissionNames(permissions);
 				checkNoEscalation(ctx.meta.principal, permissions, false);
 				if (isBuiltinRole(name)) throw errors.alreadyExists("name", name);
-				try {
-					const doc = await this.repos.roles.forOrg(ctx.meta.principal.org_id).insert({
+				const doc = await writeUnique("name", name, () =>
+					this.repos.roles.forOrg(ctx.meta.principal.org_id).insert({
 						id: newId("role"),
 						name,
 						description: description ?? "",
 						permissions: [...new Set(permissions as string[])]
-					});
-					return presentRole(doc);
-				} catch (err) {
-					if (err instanceof UniqueViolation) throw errors.alreadyExists("name", name);
-					throw err;
-				}
+					})
+				);
+				return presentRole(doc);
 			}
 		},
 
@@ -524,20 +521,18 @@ const RbacService: Schema<RbacThis> = {
 
 		async insertUser(this: RbacThis, input: { org_id: string; email: string; name: string; password?: string | null; roles: string[] }): Promise<UserDoc> {
 			const address = input.email.toLowerCase();
-			try {
-				return await this.repos.users.forOrg(input.org_id).insert({
+			const password_hash = input.password ? await hashPassword(input.password) : null;
+			return writeUnique("email", address, () =>
+				this.repos.users.forOrg(input.org_id).insert({
 					id: newId("usr"),
 					email: address,
 					name: input.name,
-					password_hash: input.password ? await hashPassword(input.password) : null,
+					password_hash,
 					roles: [...new Set(input.roles)],
 					status: "active",
 					last_login_at: null
-				});
-			} catch (err) {
-				if (err instanceof UniqueViolation) throw errors.alreadyExists("email", address);
-				throw err;
-			}
+				})
+			);
 		},
 
 		insertKey(this: RbacThis, input: { org_id: string; name: string; key: string; roles: string[]; permissions: string[]; created_by: string | null; user_id: string | null; expires_at?: string | null; rate_limit_per_minute?: number | null }) {
