@@ -25,6 +25,7 @@ import {
 	presentAgent,
 	presentHistory,
 	presentVersion,
+	unique,
 	VERSION_SOURCES,
 	VERSIONED_FIELDS,
 	type AgentConfig,
@@ -73,7 +74,6 @@ const RUN_QUERY = {
 };
 const ORG_AGENT = { org_id: "string", agent_id: "string" };
 
-const unique = <T>(values: T[]) => [...new Set(values)];
 const archived = (doc: AgentDoc) => errors.conflict("AGENT_ARCHIVED", `Agent ${doc.name} is archived: archived agents cannot be changed`);
 
 const AgentsService: Schema<AgentsThis> = {

@@ -113,7 +113,8 @@ export const DEFAULT_CONFIG: Omit<AgentConfig, "model"> = {
 	max_cost_usd_per_run: null
 };
 
-const unique = (values: string[]) => [...new Set(values)];
+/** The values without duplicates, first occurrences in order. */
+export const unique = <T>(values: T[]): T[] => [...new Set(values)];
 
 /** String ids: duplicates dropped (order kept), then at most `max`. */
 const idList = (max: number) => ({
