@@ -64,6 +64,25 @@ interface CallContext {
 
 const CALLS_METRIC = "fluxgate.tool.calls.total";
 
+/** Parameters of the internal actions that log a call made during a run. */
+const runCallParams = () => ({
+	org_id: "string",
+	tool_id: "string",
+	input: { type: "any", optional: true },
+	run_id: { type: "string", optional: true, nullable: true },
+	agent_id: { type: "string", optional: true, nullable: true },
+	step_id: { type: "string", optional: true, nullable: true }
+});
+
+const runCall = (p: Record<string, any>): CallContext => ({
+	org_id: p.org_id,
+	run_id: p.run_id ?? null,
+	agent_id: p.agent_id ?? null,
+	step_id: p.step_id ?? null,
+	end_user_id: p.end_user_id ?? null,
+	source: "run"
+});
+
 const writable = (optional: boolean) => ({
 	name: { type: "string", pattern: TOOL_NAME, optional },
 	description: { type: "string", min: 1, max: 2000, optional },
@@ -196,7 +215,7 @@ const ToolsService: Schema<ToolsThis> = {
 				if (problems.length) throw errors.validation(problems.map(pr => ({ field: pr.field ? `input.${pr.field}` : "input", message: pr.message })));
 				const rate = await this.hitRateLimit(tool);
 				if (rate) {
-					throw new FluxError(429, "TOOL_RATE_LIMITED", `Tool ${tool.name} allows ${tool.rate_limit?.max_calls} calls per ${tool.rate_limit?.period}: retry after ${rate.retryAfterSeconds} s`, {
+					throw new FluxError(429, "TOOL_RATE_LIMITED", this.rateLimitMessage(tool, rate.retryAfterSeconds), {
 						limit: tool.rate_limit?.max_calls,
 						period: tool.rate_limit?.period,
 						window_seconds: rate.windowSeconds,
@@ -275,12 +294,7 @@ const ToolsService: Schema<ToolsThis> = {
 		invoke: {
 			visibility: "public",
 			params: {
-				org_id: "string",
-				tool_id: "string",
-				input: { type: "any", optional: true },
-				run_id: { type: "string", optional: true, nullable: true },
-				agent_id: { type: "string", optional: true, nullable: true },
-				step_id: { type: "string", optional: true, nullable: true },
+				...runCallParams(),
 				end_user_id: { type: "string", optional: true, nullable: true },
 				mode: { type: "enum", values: ["production", "test"], optional: true }
 			},
@@ -291,7 +305,7 @@ const ToolsService: Schema<ToolsThis> = {
 				if (!tool) {
 					return { invocation_id: null, status: "error", output: null, error: { code: "TOOL_UNAVAILABLE", message: `Tool ${p.tool_id} does not exist` }, latency_ms: 0 };
 				}
-				const call: CallContext = { org_id: p.org_id, run_id: p.run_id ?? null, agent_id: p.agent_id ?? null, step_id: p.step_id ?? null, end_user_id: p.end_user_id ?? null, source: "run" };
+				const call = runCall(p);
 				const invocationId = newId("inv");
 				const input = p.input === undefined ? {} : p.input;
 				const fail = (status: InvocationStatus, error: ToolError) => this.finish(ctx, tool, call, invocationId, started, { status, input, output: null, error });
@@ -299,10 +313,7 @@ const ToolsService: Schema<ToolsThis> = {
 				if (!tool.available) return fail("error", this.unavailableError(tool));
 				const rate = await this.hitRateLimit(tool);
 				if (rate) {
-					return fail("rate_limited", {
-						code: "TOOL_RATE_LIMITED",
-						message: `Tool ${tool.name} allows ${tool.rate_limit?.max_calls} calls per ${tool.rate_limit?.period}: retry after ${rate.retryAfterSeconds} s`
-					});
+					return fail("rate_limited", { code: "TOOL_RATE_LIMITED", message: this.rateLimitMessage(tool, rate.retryAfterSeconds) });
 				}
 				const breaker = new CircuitBreaker(this.repos.tools.forOrg(tool.org_id));
 				const admission = await breaker.admit(tool);
@@ -328,19 +339,12 @@ const ToolsService: Schema<ToolsThis> = {
 		/** The runtime decided not to call the tool (test mode); the invocation is logged as `simulated`. */
 		recordSimulated: {
 			visibility: "public",
-			params: {
-				org_id: "string",
-				tool_id: "string",
-				input: { type: "any", optional: true },
-				run_id: { type: "string", optional: true, nullable: true },
-				agent_id: { type: "string", optional: true, nullable: true },
-				step_id: { type: "string", optional: true, nullable: true }
-			},
+			params: runCallParams(),
 			async handler(this: ToolsThis, ctx: Context<any, any>): Promise<InvocationResult> {
 				const p = ctx.params;
 				const tool = await this.repos.tools.forOrg(p.org_id).get(p.tool_id);
 				if (!tool) return { invocation_id: null, status: "simulated", output: { simulated: true }, error: null, latency_ms: 0 };
-				const call: CallContext = { org_id: p.org_id, run_id: p.run_id ?? null, agent_id: p.agent_id ?? null, step_id: p.step_id ?? null, end_user_id: null, source: "run" };
+				const call = runCall(p);
 				return this.finish(ctx, tool, call, newId("inv"), Date.now(), { status: "simulated", input: p.input ?? {}, output: { simulated: true }, error: null });
 			}
 		}
@@ -364,6 +368,10 @@ const ToolsService: Schema<ToolsThis> = {
 			if (!tool.rate_limit) return null;
 			const decision = await this.limiter.hit(tool.id, tool.rate_limit);
 			return decision.allowed ? null : decision;
+		},
+
+		rateLimitMessage(this: ToolsThis, tool: ToolDoc, retryAfterSeconds: number): string {
+			return `Tool ${tool.name} allows ${tool.rate_limit?.max_calls} calls per ${tool.rate_limit?.period}: retry after ${retryAfterSeconds} s`;
 		},
 
 		unavailableError(this: ToolsThis, tool: ToolDoc): ToolError {
