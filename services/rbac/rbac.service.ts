@@ -245,9 +245,9 @@ const RbacService: Schema<RbacThis> = {
 			async handler(this: RbacThis, ctx: Ctx) {
 				const { user_id } = ctx.params;
 				const roles = [...new Set(ctx.params.roles as string[])];
-				const custom = await this.customRoles(ctx.meta.principal.org_id);
-				checkRoleNames(ctx.params.roles, custom);
 				const user = await this.requireUser(ctx, user_id);
+				const custom = await this.customRoles(user.org_id);
+				checkRoleNames(ctx.params.roles, custom);
 				const added = roles.filter(r => !user.roles.includes(r));
 				const adminChanged = roles.includes(PLATFORM_ADMIN) !== user.roles.includes(PLATFORM_ADMIN);
 				checkNoEscalation(ctx.meta.principal, expandRoles(added, custom).permissions, adminChanged);
