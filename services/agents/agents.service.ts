@@ -1,6 +1,7 @@
 import type { Context } from "moleculer";
 import { actionsNamed, callIfPresent } from "../../lib/calls";
 import * as errors from "../../lib/errors";
+import { RUN_QUERY } from "../runtime/runs";
 import { newId } from "../../lib/ids";
 import type { Principal } from "../../lib/principal";
 import type { Schema } from "../../lib/schema";
@@ -60,18 +61,6 @@ interface ChangeOptions {
 }
 
 const RUNNABLE: AgentStatus[] = ["testing", "active"];
-const RUN_STATUSES = ["queued", "running", "awaiting_approval", "completed", "failed", "cancelled", "blocked"];
-const RUN_TRIGGERS = ["api", "schedule", "event", "chat", "workflow", "coordination", "public"];
-const RUN_QUERY = {
-	status: query({ type: "enum", values: RUN_STATUSES }),
-	trigger: query({ type: "enum", values: RUN_TRIGGERS }),
-	mode: query({ type: "enum", values: ["production", "test"] }),
-	session_id: query({ type: "string", max: 128 }),
-	end_user_id: query({ type: "string", max: 128 }),
-	customer_id: query({ type: "string", max: 64 }),
-	parent_run_id: query({ type: "string", max: 64 }),
-	...CREATED_RANGE_QUERY
-};
 const ORG_AGENT = { org_id: "string", agent_id: "string" };
 
 const archived = (doc: AgentDoc) => errors.conflict("AGENT_ARCHIVED", `Agent ${doc.name} is archived: archived agents cannot be changed`);

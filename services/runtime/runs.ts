@@ -1,4 +1,6 @@
 import * as errors from "../../lib/errors";
+import type { Filter } from "../../lib/store";
+import { CREATED_RANGE_QUERY, query, withCreatedRange } from "../../lib/validation";
 
 export type RunStatus = "queued" | "running" | "awaiting_approval" | "completed" | "failed" | "cancelled" | "blocked";
 export type RunMode = "production" | "test";
@@ -134,3 +136,23 @@ export const STEP_SCHEMA = {
 		].map(k => [k, {}])
 	)
 };
+
+/** Filters of a run list (§2 row 2) except `agent_id`, which the agents module's view sets itself. */
+export const RUN_QUERY = {
+	status: query({ type: "enum", values: ["queued", "running", "awaiting_approval", "completed", "failed", "cancelled", "blocked"] }),
+	trigger: query({ type: "enum", values: ["api", "schedule", "event", "chat", "workflow", "coordination", "public"] }),
+	mode: query({ type: "enum", values: ["production", "test"] }),
+	session_id: query({ type: "string", max: 128 }),
+	end_user_id: query({ type: "string", max: 128 }),
+	customer_id: query({ type: "string", max: 64 }),
+	parent_run_id: query({ type: "string", max: 64 }),
+	...CREATED_RANGE_QUERY
+};
+
+const EXACT_FILTERS = ["agent_id", "status", "trigger", "mode", "session_id", "end_user_id", "customer_id", "parent_run_id"];
+
+export function runFilter(params: Record<string, any>): Filter {
+	const filter: Filter = {};
+	for (const key of EXACT_FILTERS) if (params[key] !== undefined) filter[key] = params[key];
+	return withCreatedRange(filter, params);
+}

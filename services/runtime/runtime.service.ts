@@ -8,14 +8,14 @@ import type { Principal } from "../../lib/principal";
 import type { Schema } from "../../lib/schema";
 import type { Filter, Repository } from "../../lib/store";
 import { UniqueViolation } from "../../lib/store";
-import { nowIso, toIso } from "../../lib/time";
-import { dateTime, LIST_QUERY, listOptions, query } from "../../lib/validation";
+import { nowIso } from "../../lib/time";
+import { LIST_QUERY, listOptions, query } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
 import { bucketStartOf, fillBuckets, type CostBucket } from "../agents/costs";
 import { FairDispatcher, type QueuedRun } from "./dispatcher";
 import { RunMetrics } from "./metrics";
 import {
-	ACTIVE_STATUSES, capPayload, presentRun, presentStep, resolveMode, round6, RUN_SCHEMA, STEP_SCHEMA, TERMINAL,
+	ACTIVE_STATUSES, capPayload, presentRun, presentStep, resolveMode, round6, RUN_QUERY, RUN_SCHEMA, runFilter, STEP_SCHEMA, TERMINAL,
 	type RunDoc, type RunMode, type RunStatus, type StepDoc, type Trigger
 } from "./runs";
 import { RunHub, SseStream, type RunEvent } from "./stream";
@@ -67,31 +67,6 @@ const RUN_INPUT = {
 	max_cost_usd: { type: "number", positive: true, optional: true, nullable: true }
 };
 
-const RUN_FILTERS = {
-	agent_id: query({ type: "string", max: 64 }),
-	status: query({ type: "enum", values: ["queued", "running", "awaiting_approval", "completed", "failed", "cancelled", "blocked"] }),
-	trigger: query({ type: "enum", values: ["api", "schedule", "event", "chat", "workflow", "coordination", "public"] }),
-	mode: query({ type: "enum", values: ["production", "test"] }),
-	session_id: query({ type: "string", max: 128 }),
-	end_user_id: query({ type: "string", max: 128 }),
-	customer_id: query({ type: "string", max: 64 }),
-	parent_run_id: query({ type: "string", max: 64 }),
-	created_after: dateTime({ optional: true }),
-	created_before: dateTime({ optional: true })
-};
-
-function runFilter(params: Record<string, any>): Filter {
-	const filter: Filter = {};
-	for (const key of ["agent_id", "status", "trigger", "mode", "session_id", "end_user_id", "customer_id", "parent_run_id"]) {
-		if (params[key] !== undefined) filter[key] = params[key];
-	}
-	const range: Record<string, string> = {};
-	if (params.created_after) range.$gte = toIso(params.created_after);
-	if (params.created_before) range.$lt = toIso(params.created_before);
-	if (Object.keys(range).length) filter.created_at = range;
-	return filter;
-}
-
 const bodyHash = (body: unknown) => createHash("sha256").update(canonicalJson(body ?? {})).digest("hex");
 
 export const actorName = (agentId: string) => `agent-actor.${agentId}`;
@@ -133,7 +108,7 @@ const RuntimeService: Schema<RuntimeThis> = {
 			rest: "GET /runs",
 			access: ["runtime:read"],
 			openapi: { summary: "List runs", response: "List:Run" },
-			params: { ...LIST_QUERY, ...RUN_FILTERS },
+			params: { ...LIST_QUERY, agent_id: query({ type: "string", max: 64 }), ...RUN_QUERY },
 			async handler(this: RuntimeThis, ctx: Ctx) {
 				const page = await this.repos.runs.forOrg(ctx.meta.principal.org_id).list(runFilter(ctx.params), listOptions(ctx.params));
 				return { ...page, items: page.items.map(presentRun) };
