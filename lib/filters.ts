@@ -4,12 +4,6 @@ import { toIso } from "./time";
 
 export const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** Case-insensitive substring of any of the fields (`search` parameters). */
-export function containsAny(text: string, fields: readonly string[]): Filter {
-	const re = new RegExp(escapeRegex(text), "i");
-	return { $or: fields.map(field => ({ [field]: re })) };
-}
-
 /** Exact-match filters for the parameters that were given. */
 export function exactFilters(params: Record<string, unknown>, keys: readonly string[]): Filter {
 	const filter: Filter = {};

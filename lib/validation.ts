@@ -1,4 +1,5 @@
-import { parseIsoDateTime, toIso } from "./time";
+import { escapeRegex, timeRange } from "./filters";
+import { parseIsoDateTime } from "./time";
 import type { FieldProblem } from "./errors";
 
 /** fastest-validator messages without the field name: the error body names the field separately. */
@@ -123,15 +124,13 @@ export const CREATED_RANGE_QUERY = {
 
 /** Adds the `created_at` bounds of `CREATED_RANGE_QUERY` to a list filter (nothing when neither is given). */
 export function withCreatedRange<F extends Record<string, unknown>>(filter: F, p: { created_after?: string; created_before?: string }): F {
-	const range: Record<string, string> = {};
-	if (p.created_after) range.$gte = toIso(p.created_after);
-	if (p.created_before) range.$lt = toIso(p.created_before);
-	return Object.keys(range).length ? { ...filter, created_at: range } : filter;
+	const range = timeRange(p.created_after, p.created_before);
+	return range ? { ...filter, created_at: range } : filter;
 }
 
 /** Filter matching a case-insensitive substring of any of `fields` (the text is taken literally). */
 export function substringFilter(text: string, fields: string[]): { $or: Record<string, RegExp>[] } {
-	const re = new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i");
+	const re = new RegExp(escapeRegex(text), "i");
 	return { $or: fields.map(f => ({ [f]: re })) };
 }
 

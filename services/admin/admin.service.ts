@@ -3,7 +3,6 @@ import os from "node:os";
 import type { Context } from "moleculer";
 import { actionsNamed, callIfPresent } from "../../lib/calls";
 import * as errors from "../../lib/errors";
-import { containsAny } from "../../lib/filters";
 import { BOOLEAN, enumOf, INTEGER, nullable, NULLABLE_STRING, NUMBER, objectSchema, STRING, STRINGS, TIMESTAMP } from "../../lib/openapi-schema";
 import { newId } from "../../lib/ids";
 import type { Principal } from "../../lib/principal";
@@ -11,7 +10,7 @@ import { defaultSettings, type Settings } from "../../lib/settings";
 import type { Repository } from "../../lib/store";
 import { UniqueViolation } from "../../lib/store";
 import { nowIso } from "../../lib/time";
-import { displayName, email, LIST_QUERY, listOptions, password, query, slug } from "../../lib/validation";
+import { displayName, email, LIST_QUERY, listOptions, password, query, slug, substringFilter } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
 import { freeSlug, LIMITS_RULE, limitsFrom, slugFrom, type OrgDoc } from "./orgs";
 
@@ -87,7 +86,7 @@ const AdminService: Schema<AdminThis> = {
 			openapi: { summary: "List organizations", response: "List:Org" },
 			params: { ...LIST_QUERY, status: query({ type: "enum", values: ["active", "suspended"] }), search: query({ type: "string", max: 100 }) },
 			async handler(this: AdminThis, ctx: Context<any>) {
-				const filter: Record<string, any> = ctx.params.search ? containsAny(ctx.params.search, ["name", "slug"]) : {};
+				const filter: Record<string, any> = ctx.params.search ? substringFilter(ctx.params.search, ["name", "slug"]) : {};
 				if (ctx.params.status) filter.status = ctx.params.status;
 				const page = await this.repos.orgs.platformWide().list(filter, listOptions(ctx.params));
 				return { ...page, items: await Promise.all(page.items.map(o => this.presentOrg(ctx, o))) };

@@ -1,14 +1,14 @@
 import type { Context } from "moleculer";
 import { callIfPresent } from "../../lib/calls";
 import * as errors from "../../lib/errors";
-import { exactFilters, timeRange } from "../../lib/filters";
+import { exactFilters } from "../../lib/filters";
 import { newId } from "../../lib/ids";
 import type { Principal } from "../../lib/principal";
 import type { Schema } from "../../lib/schema";
 import type { Filter, Repository } from "../../lib/store";
 import { UniqueViolation, writeUnique } from "../../lib/store";
 import { nowIso } from "../../lib/time";
-import { dateTime, displayName, LIST_QUERY, listOptions, query } from "../../lib/validation";
+import { CREATED_RANGE_QUERY, displayName, LIST_QUERY, listOptions, query, withCreatedRange } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
 import { delegate, isDue, mayDecide, pendingApproval, settle, toolInputOf } from "./approvals";
 import { conditionsToFire, hasEscalations, watchedTools, type FiredCondition, type RunSnapshot, type StepSnapshot } from "./escalation";
@@ -267,14 +267,11 @@ const GovernanceService: Schema<GovernanceThis> = {
 				policy_id: query({ type: "string", max: 64 }),
 				rule_type: query({ type: "enum", values: [...RULE_TYPES] }),
 				action_taken: query({ type: "enum", values: [...ACTIONS_TAKEN] }),
-				created_after: dateTime({ optional: true }),
-				created_before: dateTime({ optional: true })
+				...CREATED_RANGE_QUERY
 			},
 			async handler(this: GovernanceThis, ctx: Ctx) {
 				const p = ctx.params;
-				const filter = exactFilters(p, ["agent_id", "run_id", "policy_id", "rule_type", "action_taken"]);
-				const created = timeRange(p.created_after, p.created_before);
-				if (created) filter.created_at = created;
+				const filter = withCreatedRange(exactFilters(p, ["agent_id", "run_id", "policy_id", "rule_type", "action_taken"]), p);
 				const page = await this.repos.gov_violations.forOrg(ctx.meta.principal.org_id).list(filter, listOptions(p));
 				return { ...page, items: page.items.map(presentViolation) };
 			}

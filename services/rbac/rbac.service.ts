@@ -2,14 +2,13 @@ import type { Schema } from "../../lib/schema";
 import type { Context } from "moleculer";
 import { hashPassword, randomUrlSafe, sha256Hex } from "../../lib/crypto";
 import * as errors from "../../lib/errors";
-import { containsAny } from "../../lib/filters";
 import { newId } from "../../lib/ids";
 import { isBuiltinRole, normalizePermissions, PERMISSION_CATALOGUE, PLATFORM_ADMIN } from "../../lib/permissions";
 import type { Principal } from "../../lib/principal";
 import type { Repository } from "../../lib/store";
 import { writeUnique } from "../../lib/store";
 import { nowIso } from "../../lib/time";
-import { displayName, email, futureDateTime, LIST_QUERY, listOptions, password, query, ROLE_NAME } from "../../lib/validation";
+import { displayName, email, futureDateTime, LIST_QUERY, listOptions, password, query, ROLE_NAME, substringFilter } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
 import { builtinRoles, checkNoEscalation, checkPermissionNames, checkRoleNames, expandRoles, presentRole, type RoleDoc } from "./access";
 import { API_KEY_SCHEMA, PERMISSION_SCHEMA, presentKey, presentUser, ROLE_SCHEMA, USER_SCHEMA, type ApiKeyDoc, type UserDoc } from "./users";
@@ -172,7 +171,7 @@ const RbacService: Schema<RbacThis> = {
 				search: query({ type: "string", max: 200 })
 			},
 			async handler(this: RbacThis, ctx: Ctx) {
-				const filter: Record<string, any> = ctx.params.search ? containsAny(ctx.params.search, ["email", "name"]) : {};
+				const filter: Record<string, any> = ctx.params.search ? substringFilter(ctx.params.search, ["email", "name"]) : {};
 				if (ctx.params.status) filter.status = ctx.params.status;
 				if (ctx.params.role) filter.roles = ctx.params.role;
 				const page = await this.repos.users.forOrg(ctx.meta.principal.org_id).list(filter, listOptions(ctx.params));
