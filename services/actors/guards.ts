@@ -1,16 +1,8 @@
 import type { ServiceBroker } from "moleculer";
 import { callIfPresent } from "../../lib/calls";
+import type { CheckResult } from "../governance/governance.service";
 
-export interface GovernanceDecision {
-	applies: boolean;
-	action: "allow" | "block" | "redact" | "deny" | "require_approval";
-	code: string | null;
-	message: string | null;
-	text?: string;
-	max_tokens?: number;
-	approval?: { id: string; expires_at: string | null };
-	checks: unknown;
-}
+export type GovernanceDecision = CheckResult;
 
 export type Reservation = { ok: true; reservation_id: string } | { ok: false; budget_id: string; budget_name: string; resets_at: string };
 

@@ -296,10 +296,16 @@ const ApiService: Schema<ApiThis> = {
 			return status === 204 ? null : data;
 		},
 
+		/** moleculer-web logs every 5xx with its stack before answering; replyError decides what is worth logging. */
+		errorHandler(this: ApiThis, req: Req, res: ServerResponse, err: unknown) {
+			this.sendError(req, res, err);
+		},
+
 		/** Any failure while serving a request: audit it when it is attributable, then answer §0.8's body. */
 		async replyError(this: ApiThis, req: Req, res: ServerResponse, err: any) {
 			const http = toHttpError(err);
-			if (http.status >= 500) this.logger.error({ err, request_id: req.$requestId }, "Request failed");
+			if (http.status === 500) this.logger.error({ err, request_id: req.$requestId }, "Request failed");
+			else if (http.status > 500 && http.code !== "MAINTENANCE_MODE") this.logger.warn({ code: http.code, message: http.message, request_id: req.$requestId }, "Dependency unavailable");
 			const action = req.$action as ActionDef | undefined;
 			if (http.code === "PERMISSION_DENIED" && action) await this.audit(req, { ...action, audit: { action: "permission.denied", resource: null } }, "denied", 403);
 			// A failed login (401) is attributable once the e-mail names a user; audit() skips requests without an actor.

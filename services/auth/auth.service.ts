@@ -150,9 +150,9 @@ const AuthService: Schema<AuthThis> = {
 					throw errors.invalidRefreshToken();
 				}
 				if (!session || session.revoked_at || stored.expires_at <= nowIso()) throw errors.invalidRefreshToken();
+				if (!access || access.user.status !== "active") throw errors.invalidRefreshToken();
 				const spent = await tokens.updateWhere({ id: stored.id, used_at: null }, { $set: { used_at: nowIso() } });
 				if (!spent) throw errors.invalidRefreshToken();
-				if (!access || access.user.status !== "active") throw errors.invalidRefreshToken();
 				return this.issueTokens(access.user, session.id);
 			}
 		},

@@ -65,8 +65,8 @@ interface GovernanceThis extends PlatformThis {
 
 type Ctx<P = any> = Context<P, { principal: Principal }>;
 
-/** What `governance.check` answers (guards.md). */
-interface CheckResult {
+/** What `governance.check` answers; the runtime's guards read it. */
+export interface CheckResult {
 	applies: boolean;
 	action: "allow" | "block" | "redact" | "deny" | "require_approval";
 	code: string | null;
