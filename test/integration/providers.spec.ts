@@ -1,25 +1,8 @@
+import { captureOutput } from "../helpers/output";
 import { bearer, startApp, type TestApp } from "../helpers/app";
 import { startFakeAnthropic, startFakeOpenAI, type FakeLlm } from "../fixtures/fake-llm";
 
-/** Everything written to stdout/stderr while the app runs (pino writes through a replaced process.stdout.write). */
-const captured: string[] = [];
-const restore: (() => void)[] = [];
-function captureOutput() {
-	for (const stream of [process.stdout, process.stderr]) {
-		const original = stream.write.bind(stream);
-		const spy = jest.spyOn(stream, "write").mockImplementation(((chunk: any, ...rest: any[]) => {
-			const text = Buffer.isBuffer(chunk) ? chunk.toString("utf8") : String(chunk);
-			captured.push(text);
-			if (text.startsWith('{"level"')) {
-				const cb = rest.find(a => typeof a === "function");
-				if (cb) process.nextTick(cb);
-				return true;
-			}
-			return original(chunk, ...rest);
-		}) as any);
-		restore.push(() => spy.mockRestore());
-	}
-}
+let output: ReturnType<typeof captureOutput>;
 
 const KEYS: string[] = [];
 const apiKey = (label: string) => {
@@ -71,7 +54,7 @@ async function catalogue(auth = owner, q = "") {
 const resolveModel = (model: string, org = orgId, agent_id?: string) => app.broker.call("providers.resolveModel", { org_id: org, model, agent_id }) as Promise<any>;
 
 beforeAll(async () => {
-	captureOutput();
+	output = captureOutput();
 	app = await startApp({ allowPrivateNetwork: true }, { LOG_LEVEL: "debug" });
 	owner = bearer(app.ownerKey);
 	orgId = (await req("get", "/auth/me", owner)).body.org.id;
@@ -85,7 +68,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await Promise.all(fakes.map(f => f.close()));
 	await app?.stop();
-	restore.forEach(r => r());
+	output.restore();
 });
 
 describe("Provider configs (§27 rows 1–5)", () => {
@@ -512,7 +495,7 @@ describe("Audit and secrecy", () => {
 	});
 
 	it("never lets an api key or secret value into a response body or a log line", () => {
-		const logs = captured.join("");
+		const logs = output.text();
 		expect(logs).toContain('"mod":"providers"');
 		const responses = bodies.join("\n");
 		for (const k of KEYS) {

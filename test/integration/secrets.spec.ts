@@ -1,29 +1,9 @@
 import type { ServiceBroker } from "moleculer";
+import { captureOutput } from "../helpers/output";
 import { bearer, startApp, storeOf, type TestApp } from "../helpers/app";
 import { maskSecrets } from "../../services/secrets/mask";
 
-/**
- * Everything written to stdout/stderr while the app runs. With process.stdout.write replaced before
- * the broker starts, pino writes through it; JSON log lines are kept and not echoed.
- */
-const captured: string[] = [];
-const restore: (() => void)[] = [];
-function captureOutput() {
-	for (const stream of [process.stdout, process.stderr]) {
-		const original = stream.write.bind(stream);
-		const spy = jest.spyOn(stream, "write").mockImplementation(((chunk: any, ...rest: any[]) => {
-			const text = Buffer.isBuffer(chunk) ? chunk.toString("utf8") : String(chunk);
-			captured.push(text);
-			if (text.startsWith('{"level"')) {
-				const cb = rest.find(a => typeof a === "function");
-				if (cb) process.nextTick(cb);
-				return true;
-			}
-			return original(chunk, ...rest);
-		}) as any);
-		restore.push(() => spy.mockRestore());
-	}
-}
+let output: ReturnType<typeof captureOutput>;
 
 const SECRET_VALUES: string[] = [];
 const value = (label: string) => {
@@ -78,7 +58,7 @@ const makeDue = async (id: string) => {
 };
 
 beforeAll(async () => {
-	captureOutput();
+	output = captureOutput();
 	app = await startApp({}, { LOG_LEVEL: "debug" });
 	owner = bearer(app.ownerKey);
 	app.broker.createService({
@@ -103,7 +83,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await app?.stop();
-	restore.forEach(r => r());
+	output.restore();
 });
 
 describe("Secrets (§14)", () => {
@@ -364,7 +344,7 @@ describe("Secrets (§14)", () => {
 	});
 
 	it("never lets a secret value into a response body or a log line", () => {
-		const logs = captured.join("");
+		const logs = output.text();
 		expect(logs).toContain('"mod":"secrets"');
 		expect(logs).toContain("secrets.createSecret");
 		const responses = bodies.join("\n");
