@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { bearer, startApp, type TestApp } from "../helpers/app";
 import { startFakeAnthropic, startFakeOpenAI, type FakeLlm } from "../fixtures/fake-llm";
+import { captureOutput } from "../helpers/output";
 
 /** Reads an SSE stream until it closes; answers the events in order. */
 function readSse(url: string, token: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; events: { id: number; event: string; data: any }[] }> {
@@ -253,5 +254,43 @@ describe("Runtime through HTTP", () => {
 		const completed = /^fluxgate_runs_total\{[^}]*status="completed"[^}]*\} (\d+)/m.exec(res.text);
 		expect(Number(completed?.[1])).toBeGreaterThan(0);
 		expect(res.text).toMatch(/^fluxgate_tool_calls_total\{[^}]*status="success"[^}]*\} [1-9]/m);
+	});
+});
+
+describe("Runtime logs", () => {
+	test("a run with a provider key and a secret tool header logs neither value, even at debug level", async () => {
+		const output = captureOutput();
+		const llm = await startFakeOpenAI([{ tool_calls: [{ id: "c1", name: "lookup", arguments: { q: "x" } }] }, { content: "done" }]);
+		const upstream = http.createServer((req, res) => res.end(JSON.stringify({ seen: req.headers["x-token"] })));
+		await new Promise<void>(r => upstream.listen(0, "127.0.0.1", r));
+		const app = await startApp({ allowPrivateNetwork: true, logLevel: "debug" });
+		try {
+			const auth = bearer(app.ownerKey);
+			await app.http.post("/api/v1/secrets").set(auth).send({ name: "LOOKUP_TOKEN", value: "tok-VERY-secret-777", type: "token" }).expect(201);
+			await app.http.post("/api/v1/providers").set(auth).send({ name: "p", provider: "openai", api_key: "sk-log-test-999", base_url: llm.baseUrl }).expect(201);
+			const tool = await app.http.post("/api/v1/tools").set(auth).send({
+				name: "lookup",
+				description: "Lookup",
+				type: "rest_api",
+				endpoint: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/`,
+				headers: { "X-Token": "{{secrets.LOOKUP_TOKEN}}" },
+				safety_level: "safe"
+			});
+			const agent = (await app.http.post("/api/v1/agents").set(auth).send({ name: "logged", model: "gpt-4o", tools: [tool.body.id] })).body;
+			for (const target_state of ["testing", "active"]) await app.http.post(`/api/v1/lifecycle/${agent.id}/promote`).set(auth).send({ target_state });
+			const run = await app.http.post("/api/v1/runtime/execute").set(auth).send({ agent_id: agent.id, input: "go" });
+			expect(run.body).toMatchObject({ status: "completed", output: "done" });
+			const steps = await app.http.get(`/api/v1/runtime/runs/${run.body.id}/steps`).set(auth);
+			expect(JSON.stringify(steps.body)).toContain('"seen":"****"');
+		} finally {
+			await app.stop();
+			await llm.close();
+			await new Promise(r => upstream.close(r));
+			output.restore();
+		}
+		const logs = output.text();
+		expect(logs).toContain('"level":20');
+		expect(logs).not.toContain("tok-VERY-secret-777");
+		expect(logs).not.toContain("sk-log-test-999");
 	});
 });
