@@ -18,6 +18,8 @@ export interface Principal {
 	/** Access-token session (refresh token family). */
 	session_id?: string;
 	token_id?: string;
+	/** Until when (epoch ms) this resolution may be reused: never past the credential's own end. */
+	valid_until?: number;
 }
 
 /** Who an audit entry names as actor. */

@@ -44,12 +44,15 @@ interface ApiThis extends PlatformThis {
 	settingsCache: SettingsCache;
 	limiter: RateLimiter;
 	httpMetrics: HttpMetrics;
+	principals: Map<string, { principal: Principal; until: number }>;
 	[method: string]: any;
 }
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const MAINTENANCE_EXEMPT = /^\/api\/v1\/(auth\/login|auth\/refresh|admin(\/.*)?)$/;
 const PUBLIC_LIMIT_PER_MINUTE = 10;
+const PRINCIPAL_REUSE_MS = 1_000;
+const PRINCIPAL_CACHE_SIZE = 10_000;
 
 function clientIp(req: IncomingMessage): string {
 	return req.socket.remoteAddress ?? "unknown";
@@ -130,6 +133,12 @@ const ApiService: Schema<ApiThis> = {
 		},
 		"settings.changed"(this: ApiThis, ctx: Context<Settings>) {
 			this.settingsCache.set(ctx.params);
+		},
+		"principals.changed"(this: ApiThis) {
+			this.principals.clear();
+		},
+		"org.changed"(this: ApiThis) {
+			this.principals.clear();
 		}
 	},
 
@@ -187,11 +196,7 @@ const ApiService: Schema<ApiThis> = {
 		async admit(this: ApiThis, req: Req, res: ServerResponse, allowQueryToken: boolean): Promise<Principal> {
 			const token = bearerToken(req, allowQueryToken);
 			if (!token) throw errors.unauthenticated();
-			const principal: Principal = await this.broker.call(
-				"auth.authenticate",
-				{ token },
-				{ requestID: req.$requestId, meta: { client: { ip: clientIp(req), user_agent: req.headers["user-agent"] ?? null } } }
-			);
+			const principal = await this.resolvePrincipal(req, token);
 			req.$principal = principal;
 			if (principal.org_status === "suspended") throw errors.orgSuspended();
 			const settings = await this.settingsCache.get();
@@ -200,6 +205,24 @@ const ApiService: Schema<ApiThis> = {
 			const { count, resetAt } = await this.limiter.hit(`p:${principal.id}`);
 			setRateHeaders(res, limit, count, resetAt);
 			if (count > limit) throw errors.rateLimited(limit, WINDOW_SECONDS);
+			return principal;
+		},
+
+		/**
+		 * The principal of a bearer token. A resolution is reused for a second at most (never past the
+		 * credential's own end) and dropped at once when users, keys, roles, sessions or orgs change.
+		 */
+		async resolvePrincipal(this: ApiThis, req: Req, token: string): Promise<Principal> {
+			const now = Date.now();
+			const cached = this.principals.get(token);
+			if (cached && cached.until > now) return cached.principal;
+			const principal: Principal = await this.broker.call(
+				"auth.authenticate",
+				{ token },
+				{ requestID: req.$requestId, meta: { client: { ip: clientIp(req), user_agent: req.headers["user-agent"] ?? null } } }
+			);
+			if (this.principals.size >= PRINCIPAL_CACHE_SIZE) this.principals.clear();
+			this.principals.set(token, { principal, until: Math.min(now + PRINCIPAL_REUSE_MS, principal.valid_until ?? now) });
 			return principal;
 		},
 
@@ -379,6 +402,7 @@ const ApiService: Schema<ApiThis> = {
 
 	created(this: ApiThis) {
 		this.settings.port = this.config.port;
+		this.principals = new Map();
 		this.limiter = new RateLimiter(this.platform.redis, this.config.namespace);
 		this.httpMetrics = new HttpMetrics(this.broker);
 		this.settingsCache = new SettingsCache(

@@ -228,7 +228,7 @@ const AuthService: Schema<AuthThis> = {
 					this.principals.set(cacheKey, { principal, until: Math.min(Date.now() + PRINCIPAL_CACHE_MS, resolved.validUntil) });
 				}
 				if (principal.type === "api_key") this.touchKey(ctx, principal.id);
-				return principal;
+				return { ...principal, valid_until: this.principals.get(cacheKey)?.until ?? Date.now() };
 			}
 		},
 
