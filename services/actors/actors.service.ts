@@ -24,26 +24,21 @@ const RECONCILE_MS = 5_000;
 
 /** The actor of one runnable agent: its mailbox is the bulkhead, its depth a scaling metric. */
 function agentActorSchema(agentId: string, orgId: string, mailbox: Mailbox, env: RunEnv): ServiceSchema {
+	const enqueue = {
+		visibility: "public" as const,
+		params: { run_id: "string" },
+		handler(ctx: Context<{ run_id: string }>) {
+			mailbox.post(() => executeRun(env, ctx.params.run_id));
+			return { accepted: true, queue_depth: mailbox.depth };
+		}
+	};
 	return {
 		name: actorName(agentId),
 		metadata: { agent_id: agentId, org_id: orgId, actor: true },
 		actions: {
-			run: {
-				visibility: "public",
-				params: { run_id: "string" },
-				handler(ctx: Context<{ run_id: string }>) {
-					mailbox.post(() => executeRun(env, ctx.params.run_id));
-					return { accepted: true, queue_depth: mailbox.depth };
-				}
-			},
-			message: {
-				visibility: "public",
-				params: { run_id: "string" },
-				handler(ctx: Context<{ run_id: string }>) {
-					mailbox.post(() => executeRun(env, ctx.params.run_id));
-					return { accepted: true, queue_depth: mailbox.depth };
-				}
-			},
+			run: enqueue,
+			// Messages from other agents are runs too (trigger `coordination`), in the same mailbox.
+			message: enqueue,
 			status: {
 				visibility: "public",
 				handler() {
@@ -71,22 +66,6 @@ const ActorsService: Schema<ActorsThis> = {
 			handler(this: ActorsThis, ctx: Context<{ run_id: string }>) {
 				this.transient.post(() => executeRun(this.env, ctx.params.run_id));
 				return { accepted: true, queue_depth: this.transient.depth };
-			}
-		},
-
-		deployed: {
-			visibility: "public",
-			handler(this: ActorsThis) {
-				return [...this.actors.keys()];
-			}
-		},
-
-		deploy: {
-			visibility: "public",
-			params: { org_id: "string", agent_id: "string" },
-			async handler(this: ActorsThis, ctx: Context<{ org_id: string; agent_id: string }>) {
-				await this.deploy(ctx.params.org_id, ctx.params.agent_id);
-				return true;
 			}
 		}
 	},

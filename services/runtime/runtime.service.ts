@@ -250,19 +250,6 @@ const RuntimeService: Schema<RuntimeThis> = {
 			}
 		},
 
-		setStatus: {
-			visibility: "public",
-			params: { run_id: "string", org_id: "string", status: { type: "enum", values: ["running", "awaiting_approval"] } },
-			async handler(this: RuntimeThis, ctx: Context<{ run_id: string; org_id: string; status: RunStatus }>) {
-				const { run_id, org_id, status } = ctx.params;
-				const run = await this.repos.runs.forOrg(org_id).get(run_id);
-				if (!run || TERMINAL.has(run.status) || run.status === status) return run ? presentRun(run) : null;
-				const updated = await this.repos.runs.forOrg(org_id).updateWhere({ id: run_id, status: run.status }, { $set: { status, updated_at: nowIso() } });
-				if (updated) this.announceStatus(updated, run.status);
-				return updated ? presentRun(updated) : null;
-			}
-		},
-
 		finishRun: {
 			visibility: "public",
 			params: { run_id: "string", org_id: "string", status: { type: "enum", values: ["completed", "failed", "cancelled", "blocked"] }, node_id: { type: "string", optional: true } },
