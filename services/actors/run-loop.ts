@@ -96,7 +96,7 @@ class RunLoop {
 			const found: any = await this.broker.call("agents.getForRun", { org_id: run.org_id, agent_id: run.agent_id, version: run.agent_version });
 			if (!found) throw fail("INTERNAL_ERROR", "The agent of this run no longer exists");
 			const config = found.config;
-			const elapsed = run.started_at ? Date.now() - Date.parse(run.started_at) : 0;
+			const elapsed = run.started_at ? Date.now() - Date.parse(run.started_at) - (run.paused_ms ?? 0) : 0;
 			timer = setTimeout(
 				() => this.controller.abort(fail("TIMEOUT", `The run exceeded the agent's timeout of ${config.timeout_seconds} s`)),
 				Math.max(1, config.timeout_seconds * 1000 - elapsed)

@@ -47,6 +47,9 @@ export interface RunDoc {
 	lease_expires_at: string | null;
 	/** Parked for an approval that was granted: an actor may claim it again. */
 	resumable?: boolean;
+	/** When the run last left `running` for a human decision, and how long it has waited in total. */
+	parked_at?: string;
+	paused_ms?: number;
 	created_at: string;
 	updated_at: string;
 }
@@ -75,7 +78,7 @@ export interface StepDoc {
 	updated_at: string;
 }
 
-const INTERNAL_RUN_FIELDS = ["lease_owner", "lease_expires_at", "pinned_version", "replay_tool_outputs", "resumable"] as const;
+const INTERNAL_RUN_FIELDS = ["lease_owner", "lease_expires_at", "pinned_version", "replay_tool_outputs", "resumable", "parked_at", "paused_ms"] as const;
 
 export function presentRun(doc: RunDoc) {
 	const out: Record<string, unknown> = { ...doc };

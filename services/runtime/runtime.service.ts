@@ -282,7 +282,7 @@ const RuntimeService: Schema<RuntimeThis> = {
 				const { run_id, org_id, node_id } = ctx.params;
 				const parked = await this.repos.runs.forOrg(org_id).updateWhere(
 					{ id: run_id, status: "running", lease_owner: node_id },
-					{ $set: { status: "awaiting_approval", resumable: false, lease_owner: null, lease_expires_at: null, updated_at: nowIso() } }
+					{ $set: { status: "awaiting_approval", resumable: false, parked_at: nowIso(), lease_owner: null, lease_expires_at: null, updated_at: nowIso() } }
 				);
 				if (parked) {
 					this.announceStatus(parked, "running");
@@ -619,7 +619,11 @@ const RuntimeService: Schema<RuntimeThis> = {
 				if (!run.resumable) return null;
 				claimed = await runs.updateWhere(
 					{ id: runId, status: "awaiting_approval", resumable: true },
-					{ $set: { status: "running", resumable: false, lease_owner: nodeId, lease_expires_at: lease, updated_at: now } }
+					{
+						$set: { status: "running", resumable: false, lease_owner: nodeId, lease_expires_at: lease, updated_at: now },
+						// The agent's timeout counts only time in `running` (§2): remember how long the run waited.
+						$inc: { paused_ms: run.parked_at ? Math.max(0, Date.now() - Date.parse(run.parked_at)) : 0 }
+					}
 				);
 				if (claimed) this.announceStatus(claimed, "awaiting_approval");
 			} else if (run.lease_owner === nodeId || !run.lease_expires_at || run.lease_expires_at < now) {

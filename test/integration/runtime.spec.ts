@@ -243,6 +243,28 @@ describe("Runtime through HTTP", () => {
 		expect(res.body).toMatchObject({ status: "failed", error: { code: "MAX_STEPS_EXCEEDED" } });
 	});
 
+	test("time waiting for an approval does not count toward the agent's timeout", async () => {
+		const tool = await app.http.post("/api/v1/tools").set(auth).send({ name: "wipe_cache", description: "Wipe", type: "function", config: { function: "echo" }, safety_level: "dangerous" });
+		const agent = await activeAgent({ name: "patient", model: "mock-tools", tools: [tool.body.id], timeout_seconds: 10 });
+		const run = (await app.http.post("/api/v1/runtime/runs").set(auth).send({ agent_id: agent.id, input: 'SLEEP 300\nCALL wipe_cache {"all":true}' })).body;
+		let approval: any;
+		for (let i = 0; i < 50 && !approval; i++) {
+			approval = (await app.http.get(`/api/v1/governance/approvals?run_id=${run.id}`).set(auth)).body.items[0];
+			if (!approval) await new Promise(r => setTimeout(r, 50));
+		}
+		expect((await app.http.get(`/api/v1/runtime/runs/${run.id}`).set(auth)).body.status).toBe("awaiting_approval");
+		await new Promise(r => setTimeout(r, 10_500));
+		await app.http.post(`/api/v1/governance/approvals/${approval.id}/approve`).set(auth).send({}).expect(200);
+		let done: any;
+		for (let i = 0; i < 100; i++) {
+			done = (await app.http.get(`/api/v1/runtime/runs/${run.id}`).set(auth)).body;
+			if (["completed", "failed"].includes(done.status)) break;
+			await new Promise(r => setTimeout(r, 50));
+		}
+		expect(done).toMatchObject({ status: "completed" });
+		expect(done.output).toContain("TOOL_RESULT wipe_cache");
+	}, 30_000);
+
 	test("/metrics lists every metric of §0.17 and counts the runs", async () => {
 		const res = await app.http.get("/metrics");
 		for (const name of [
