@@ -208,7 +208,7 @@ const CostService: Schema<CostThis> = {
 			}
 		},
 
-		// Internal actions for the runtime (guards.md).
+		// Internal actions for the runtime (called from services/actors/guards.ts).
 
 		/** The first enabled rule (by priority) that matches this call: the model to use instead. */
 		selectModel: {

@@ -349,7 +349,7 @@ const GovernanceService: Schema<GovernanceThis> = {
 			}
 		},
 
-		// Internal actions for the run loop (guards.md).
+		// Internal actions for the run loop (called from services/actors/guards.ts).
 
 		check: {
 			visibility: "public",
