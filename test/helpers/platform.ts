@@ -155,3 +155,23 @@ export const FOUNDATION_SERVICES = ["admin", "rbac", "auth", "audit", "api"];
 /** `startApp` with the foundation services only (fast, and independent of the other modules). */
 export const startFoundation = (overrides: Partial<Config> = {}, env: Record<string, string> = {}): Promise<TestApp> =>
 	startApp({ services: FOUNDATION_SERVICES, ...overrides }, env);
+
+/** A 400 VALIDATION_ERROR naming exactly `fields` (or at least them, when `exact` is false). */
+export function expectFieldProblems(res: { status: number; body: any }, body: unknown, fields: string[], exact = true): void {
+	expect({ body, status: res.status, code: res.body.error?.code }).toEqual({ body, status: 400, code: "VALIDATION_ERROR" });
+	const named: string[] = res.body.error.details.map((d: any) => d.field);
+	if (exact) expect({ body, fields: named.sort() }).toEqual({ body, fields: [...fields].sort() });
+	else expect(named).toEqual(expect.arrayContaining(fields));
+}
+
+/** Bearer headers of the owner, a viewer key, an operator key and another org's owner, plus the owner key's id. */
+export async function roleHeaders(app: TestApp) {
+	const owner = bearer(app.ownerKey);
+	return {
+		owner,
+		viewer: bearer((await keyWithRoles(app, app.ownerKey, ["viewer"])).key),
+		operator: bearer((await keyWithRoles(app, app.ownerKey, ["operator"])).key),
+		other: bearer((await createOrgWithOwner(app)).ownerKey),
+		ownerKeyId: (await app.http.get("/api/v1/auth/me").set(owner)).body.api_key.id as string
+	};
+}

@@ -1,6 +1,6 @@
 import type { Context } from "moleculer";
-import { bearer, startApp, type TestApp } from "../helpers/app";
-import { auditEntries, createOrgWithOwner, keyWithRoles, sleep, uid } from "../helpers/platform";
+import { startApp, type TestApp } from "../helpers/app";
+import { auditEntries, roleHeaders, sleep, uid } from "../helpers/platform";
 
 const LIFECYCLE = "/api/v1/lifecycle";
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -17,11 +17,7 @@ describe("Lifecycle rollback and A/B tests (§5 rows 5, 7–10)", () => {
 
 	beforeAll(async () => {
 		app = await startApp();
-		owner = bearer(app.ownerKey);
-		viewer = bearer((await keyWithRoles(app, app.ownerKey, ["viewer"])).key);
-		operator = bearer((await keyWithRoles(app, app.ownerKey, ["operator"])).key);
-		other = bearer((await createOrgWithOwner(app)).ownerKey);
-		ownerKeyId = (await app.http.get("/api/v1/auth/me").set(owner)).body.api_key.id;
+		({ owner, viewer, operator, other, ownerKeyId } = await roleHeaders(app));
 		app.broker.createService({
 			name: "lifecycle-ab-spec-probe",
 			events: {

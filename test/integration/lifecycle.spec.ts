@@ -1,6 +1,6 @@
 import type { Context } from "moleculer";
-import { bearer, startApp, type TestApp } from "../helpers/app";
-import { auditEntries, createOrgWithOwner, keyWithRoles, uid } from "../helpers/platform";
+import { startApp, type TestApp } from "../helpers/app";
+import { auditEntries, roleHeaders, uid } from "../helpers/platform";
 
 const LIFECYCLE = "/api/v1/lifecycle";
 const STATES = ["draft", "testing", "active", "suspended", "archived"] as const;
@@ -33,11 +33,7 @@ describe("Lifecycle (§5 rows 1–4, 6)", () => {
 
 	beforeAll(async () => {
 		app = await startApp();
-		owner = bearer(app.ownerKey);
-		viewer = bearer((await keyWithRoles(app, app.ownerKey, ["viewer"])).key);
-		operator = bearer((await keyWithRoles(app, app.ownerKey, ["operator"])).key);
-		other = bearer((await createOrgWithOwner(app)).ownerKey);
-		ownerKeyId = (await app.http.get("/api/v1/auth/me").set(owner)).body.api_key.id;
+		({ owner, viewer, operator, other, ownerKeyId } = await roleHeaders(app));
 		app.broker.createService({
 			name: "lifecycle-spec-probe",
 			events: {
