@@ -188,7 +188,7 @@ const RuntimeService: Schema<RuntimeThis> = {
 			async handler(this: RuntimeThis, ctx: Ctx) {
 				const original = await this.requireRun(ctx.meta.principal.org_id, ctx.params.run_id);
 				if (!["failed", "cancelled", "blocked"].includes(original.status)) throw errors.invalidStateTransition(original.status, "queued");
-				const run = await this.accept(ctx, {
+				const run = await this.accept(ctx, ctx.meta.principal.org_id, ctx.meta.principal.id, {
 					agent_id: original.agent_id,
 					input: original.input,
 					mode: original.mode,
@@ -213,7 +213,7 @@ const RuntimeService: Schema<RuntimeThis> = {
 			async handler(this: RuntimeThis, ctx: Ctx) {
 				const original = await this.requireRun(ctx.meta.principal.org_id, ctx.params.run_id);
 				if (!TERMINAL.has(original.status)) throw errors.invalidStateTransition(original.status, "queued");
-				const run = await this.accept(ctx, {
+				const run = await this.accept(ctx, ctx.meta.principal.org_id, ctx.meta.principal.id, {
 					agent_id: original.agent_id,
 					input: original.input,
 					mode: "test",
@@ -229,6 +229,57 @@ const RuntimeService: Schema<RuntimeThis> = {
 					replay_tool_outputs: ctx.params.replay_tool_outputs ?? true
 				});
 				return presentRun(run);
+			}
+		},
+
+		// Internal actions for other modules (schedules, events, coordination, workflows, chat).
+
+		/**
+		 * Starts a run on behalf of a module, under every acceptance rule of a run started through the
+		 * API (§2). A budget refusal stores the `blocked` run and throws BUDGET_EXCEEDED with its id.
+		 */
+		startRun: {
+			visibility: "public",
+			params: {
+				org_id: "string",
+				...RUN_INPUT,
+				trigger: { type: "enum", values: ["api", "schedule", "event", "chat", "workflow", "coordination", "public"] },
+				trigger_ref: { type: "string", optional: true, nullable: true },
+				parent_run_id: { type: "string", optional: true, nullable: true },
+				created_by: { type: "string", optional: true, nullable: true },
+				wait: { type: "boolean", optional: true },
+				timeout_ms: { type: "number", integer: true, min: 1, optional: true }
+			},
+			async handler(this: RuntimeThis, ctx: Context<any>) {
+				const p = ctx.params;
+				const run = await this.accept(ctx, p.org_id, p.created_by ?? null, p);
+				if (!p.wait) return presentRun(run);
+				return presentRun((await this.waitForTerminal(run, p.timeout_ms ?? 60_000)) ?? run);
+			}
+		},
+
+		/** The run once it is terminal, or as it is when `timeout_ms` passes first. */
+		awaitRun: {
+			visibility: "public",
+			params: { org_id: "string", run_id: "string", timeout_ms: { type: "number", integer: true, min: 1, optional: true } },
+			async handler(this: RuntimeThis, ctx: Context<{ org_id: string; run_id: string; timeout_ms?: number }>) {
+				const run = await this.repos.runs.forOrg(ctx.params.org_id).get(ctx.params.run_id);
+				if (!run) return null;
+				if (TERMINAL.has(run.status)) return presentRun(run);
+				return presentRun((await this.waitForTerminal(run, ctx.params.timeout_ms ?? 60_000)) ?? run);
+			}
+		},
+
+		/** Runs of one org by the run-list filters (§2), e.g. a schedule's runs by trigger and trigger_ref. */
+		findRuns: {
+			visibility: "public",
+			params: { org_id: "string", filter: "object", limit: { type: "number", optional: true }, offset: { type: "number", optional: true }, order: { type: "string", optional: true } },
+			async handler(this: RuntimeThis, ctx: Context<any>) {
+				const { org_id, filter, ...page } = ctx.params;
+				const { trigger_ref, ...rest } = filter;
+				const where: Filter = { ...runFilter(rest), ...(trigger_ref !== undefined ? { trigger_ref } : {}) };
+				const found = await this.repos.runs.forOrg(org_id).list(where, listOptions(page));
+				return { ...found, items: found.items.map(presentRun) };
 			}
 		},
 
@@ -449,9 +500,7 @@ const RuntimeService: Schema<RuntimeThis> = {
 		},
 
 		/** Accept a run (§2 acceptance rules), persist it `queued`, hand it to the dispatcher. */
-		async accept(this: RuntimeThis, ctx: Ctx, input: Record<string, any>): Promise<RunDoc> {
-			const principal = ctx.meta.principal;
-			const orgId = principal.org_id;
+		async accept(this: RuntimeThis, ctx: Context<any>, orgId: string, createdBy: string | null, input: Record<string, any>): Promise<RunDoc> {
 			const found: any = await ctx.call("agents.getForRun", { org_id: orgId, agent_id: input.agent_id, version: input.agent_version });
 			if (!found) {
 				if (input.agent_version && (await ctx.call("agents.exists", { org_id: orgId, agent_id: input.agent_id }))) {
@@ -502,7 +551,7 @@ const RuntimeService: Schema<RuntimeThis> = {
 				max_cost_usd: input.max_cost_usd ?? config.max_cost_usd_per_run ?? null,
 				ab_test_id: routed?.ab_test_id ?? null,
 				ab_variant: routed?.variant ?? null,
-				created_by: input.trigger && input.trigger !== "api" ? null : principal.id,
+				created_by: createdBy,
 				started_at: null,
 				completed_at: exhausted ? now : null,
 				lease_owner: null,
@@ -524,7 +573,7 @@ const RuntimeService: Schema<RuntimeThis> = {
 		},
 
 		async acceptAndMaybeWait(this: RuntimeThis, ctx: Ctx, wait: boolean) {
-			const run = await this.accept(ctx, ctx.params);
+			const run = await this.accept(ctx, ctx.meta.principal.org_id, ctx.meta.principal.id, ctx.params);
 			if (!wait) {
 				ctx.meta.$statusCode = 202;
 				return presentRun(run);
