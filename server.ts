@@ -22,6 +22,9 @@ async function main() {
 	process.on("SIGTERM", () => void shutdown("SIGTERM"));
 	process.on("SIGINT", () => void shutdown("SIGINT"));
 	await broker.start();
+	const api: any = broker.getLocalService("api");
+	const where = api ? `on http://localhost:${api.server.address().port}` : "(no gateway on this node)";
+	process.stdout.write(`Fluxgate ready ${where}: node ${broker.nodeID}, services ${broker.services.map(s => s.name).filter(name => !name.startsWith("$")).join(", ")}\n`);
 }
 
 main().catch(err => {

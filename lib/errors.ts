@@ -69,6 +69,7 @@ export const rateLimited = (limit: number, windowSeconds: number) =>
 	});
 export const internal = () => new FluxError(500, "INTERNAL_ERROR", "Unexpected server error: retry later, and report the request id if it persists");
 export const serviceUnavailable = (message: string, details: unknown = null) => new FluxError(503, "SERVICE_UNAVAILABLE", message, details);
+export const notReady = () => new FluxError(503, "NOT_READY", "This node is starting or stopping: retry shortly, or send the request to another node");
 export const maintenanceMode = (message: string | null) =>
 	new FluxError(503, "MAINTENANCE_MODE", message || "The platform is in maintenance mode: retry later");
 

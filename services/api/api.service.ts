@@ -1,5 +1,5 @@
 import type { Schema } from "../../lib/schema";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { Context } from "moleculer";
 import ApiGateway from "moleculer-web";
 import * as errors from "../../lib/errors";
@@ -45,8 +45,15 @@ interface ApiThis extends PlatformThis {
 	limiter: RateLimiter;
 	httpMetrics: HttpMetrics;
 	principals: Map<string, { principal: Principal; until: number }>;
+	server: http.Server;
+	/** True from the moment every local service has started and the routes are built until the node begins to stop. */
+	ready: boolean;
 	[method: string]: any;
 }
+
+const NOT_READY_RETRY_SECONDS = 5;
+const STREAM_GRACE_MS = 2_000;
+const GATED = /^\/(api\/v1(\/|$)|openapi\.json$)/;
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const MAINTENANCE_EXEMPT = /^\/api\/v1\/(auth\/login|auth\/refresh|admin(\/.*)?)$/;
@@ -79,6 +86,8 @@ const ApiService: Schema<ApiThis> = {
 	mixins: [ApiGateway as any, PlatformMixin],
 
 	settings: {
+		// The gateway opens its own server only once the node is ready (openGate), never before.
+		server: false,
 		port: 8000,
 		ip: "0.0.0.0",
 		logRequest: null,
@@ -126,11 +135,6 @@ const ApiService: Schema<ApiThis> = {
 	},
 
 	events: {
-		// Routes of services started with this node exist before broker.start() resolves.
-		"$broker.started"(this: ApiThis) {
-			this.regenerateAllAutoAliases();
-			this.regenerateAllAutoAliases.flush();
-		},
 		"settings.changed"(this: ApiThis, ctx: Context<Settings>) {
 			this.settingsCache.set(ctx.params);
 		},
@@ -143,6 +147,34 @@ const ApiService: Schema<ApiThis> = {
 	},
 
 	methods: {
+		/**
+		 * Called once every service of this node has started (middlewares/readiness.ts): builds the routes
+		 * of the local services, then starts listening, so the first answer on the port is a ready node's.
+		 */
+		openGate(this: ApiThis): Promise<{ address: string; port: number }> {
+			this.regenerateAllAutoAliases();
+			this.regenerateAllAutoAliases.flush();
+			return new Promise((resolve, reject) => {
+				this.server.once("error", reject);
+				this.server.listen(this.settings.port, this.settings.ip, () => {
+					this.server.off("error", reject);
+					this.ready = true;
+					const { address, port } = this.server.address() as { address: string; port: number };
+					resolve({ address, port });
+				});
+			});
+		},
+
+		/** The node is stopping: /ready and /api/v1 answer 503 while requests in flight finish. */
+		closeGate(this: ApiThis) {
+			this.ready = false;
+		},
+
+		sendNotReady(this: ApiThis, req: Req, res: ServerResponse) {
+			res.setHeader("Retry-After", String(NOT_READY_RETRY_SECONDS));
+			this.sendJsonError(req, res, toHttpError(errors.notReady()));
+		},
+
 		/** Entry of every HTTP request: request id, metrics, CORS, then moleculer-web's routing. */
 		httpHandler(this: ApiThis, req: Req, res: ServerResponse, next?: unknown) {
 			const incoming = req.headers["x-request-id"];
@@ -151,6 +183,7 @@ const ApiService: Schema<ApiThis> = {
 			res.setHeader("X-Request-Id", req.$requestId);
 			delete req.headers["x-correlation-id"];
 			this.httpMetrics.track(req, res);
+			if (!this.ready && GATED.test(req.url ?? "")) return this.sendNotReady(req, res);
 			const settings = this.settingsCache.get();
 			if (settings instanceof Promise) {
 				return settings.then(s => this.dispatch(s, req, res, next));
@@ -402,6 +435,9 @@ const ApiService: Schema<ApiThis> = {
 
 	created(this: ApiThis) {
 		this.settings.port = this.config.port;
+		this.ready = false;
+		this.server = http.createServer((req, res) => this.httpHandler(req, res));
+		this.server.requestTimeout = this.settings.requestTimeout ?? 300_000;
 		this.principals = new Map();
 		this.limiter = new RateLimiter(this.platform.redis, this.config.namespace);
 		this.httpMetrics = new HttpMetrics(this.broker);
@@ -409,6 +445,14 @@ const ApiService: Schema<ApiThis> = {
 			() => this.broker.call("admin.currentSettings"),
 			() => defaultSettings(this.config)
 		);
+	},
+
+	stopped(this: ApiThis) {
+		this.ready = false;
+		if (!this.server.listening) return;
+		// Open streams (SSE) would hold close() forever: they get a grace period, then are cut.
+		setTimeout(() => this.server.closeAllConnections(), STREAM_GRACE_MS).unref();
+		return new Promise<void>(resolve => this.server.close(() => resolve()));
 	}
 };
 

@@ -53,6 +53,7 @@ export const systemAliases = {
 	},
 
 	async "GET /ready"(this: any, req: IncomingMessage, res: ServerResponse) {
+		if (!this.ready) return this.sendNotReady(req, res);
 		const checks = await this.broker.call("admin.dependencyChecks").catch(() => ({
 			database: { status: "down", latency_ms: null },
 			transporter: { status: this.broker.transit ? (this.broker.transit.connected ? "up" : "down") : "not_configured", latency_ms: 0 }
