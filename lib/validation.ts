@@ -82,6 +82,20 @@ export const futureDateTime = (extra: Rule = {}): Rule => ({
 	}
 });
 
+const METADATA_MAX_BYTES = 16 * 1024;
+
+/** A `metadata` object of at most 16 KiB as JSON (§1, §2). */
+export const metadata = (extra: Rule = {}): Rule => ({
+	type: "object",
+	custom: (value: unknown, errors: any[]) => {
+		if (value && typeof value === "object" && Buffer.byteLength(JSON.stringify(value)) > METADATA_MAX_BYTES) {
+			errors.push({ type: "objectMaxSize", message: `must be at most ${METADATA_MAX_BYTES} bytes as JSON` });
+		}
+		return value;
+	},
+	...extra
+});
+
 export const password = (extra: Rule = {}): Rule => ({ type: "string", min: 8, max: 128, ...extra });
 export const email = (extra: Rule = {}): Rule => ({ type: "email", max: 254, ...extra });
 

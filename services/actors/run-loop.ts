@@ -340,7 +340,9 @@ class RunLoop {
 	private async callTool(call: ToolCall, tool: ToolInfo | undefined): Promise<unknown> {
 		const started = Date.now();
 		const approved = this.approvals.get(call.id) === "completed";
-		const step = (status: StepDoc["status"], output: unknown, error: RunError | null) => this.toolStep(call, tool, started, status, output, error);
+		// The step's id is known before the call: rest_api tools send it as Idempotency-Key (§3).
+		const stepId = newId("stp");
+		const step = (status: StepDoc["status"], output: unknown, error: RunError | null) => this.toolStep(stepId, call, tool, started, status, output, error);
 		if (!tool) return step("failed", null, { code: "TOOL_NOT_ATTACHED", message: `The tool ${call.name} is not attached to this agent` });
 		if (!tool.available) return step("failed", null, { code: "TOOL_UNAVAILABLE", message: `The tool ${call.name} is not available` });
 		const replayed = this.replayed(call);
@@ -364,18 +366,19 @@ class RunLoop {
 			}
 		}
 		if (simulate) {
-			await this.broker.call("tools.recordSimulated", { ...ids, step_id: `${this.run.id}:${this.index}` });
+			await this.broker.call("tools.recordSimulated", { ...ids, step_id: stepId });
 			return step("simulated", { simulated: true }, null);
 		}
 		const index = this.index;
-		await this.record({ index, type: "tool_call", name: call.name, tool_id: tool.id, input: call.arguments, status: "running", started_at: new Date(started).toISOString() });
-		const result: any = await this.broker.call("tools.invoke", { ...ids, step_id: `${this.run.id}:${index}`, mode: this.run.mode }, { timeout: 0 });
+		await this.record({ id: stepId, index, type: "tool_call", name: call.name, tool_id: tool.id, input: call.arguments, status: "running", started_at: new Date(started).toISOString() });
+		const result: any = await this.broker.call("tools.invoke", { ...ids, step_id: stepId, mode: this.run.mode }, { timeout: 0 });
 		return step(result.status === "success" ? "completed" : "failed", result.output ?? null, result.error ?? null);
 	}
 
-	private async toolStep(call: ToolCall, tool: ToolInfo | undefined, started: number, status: StepDoc["status"], output: unknown, error: RunError | null) {
+	private async toolStep(id: string, call: ToolCall, tool: ToolInfo | undefined, started: number, status: StepDoc["status"], output: unknown, error: RunError | null) {
 		const index = this.index++;
 		await this.record({
+			id,
 			index,
 			type: "tool_call",
 			name: call.name,

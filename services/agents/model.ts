@@ -1,4 +1,4 @@
-import { displayName, slug } from "../../lib/validation";
+import { displayName, metadata, slug } from "../../lib/validation";
 
 export const AGENT_STATUSES = ["draft", "testing", "active", "suspended", "archived"] as const;
 export type AgentStatus = (typeof AGENT_STATUSES)[number];
@@ -32,7 +32,6 @@ export const WRITABLE_FIELDS = ["name", ...VERSIONED_FIELDS, "tags", "team", "me
 
 export const MAX_TOOLS = 50;
 export const MAX_COLLECTIONS = 20;
-const METADATA_MAX_BYTES = 16 * 1024;
 const TAG = "^[a-z0-9][a-z0-9_-]{0,31}$";
 
 export interface AgentConfig {
@@ -149,16 +148,7 @@ export function agentFieldRules(create: boolean) {
 		prompt_version: { type: "number", integer: true, min: 1, optional: true, nullable: true },
 		prompt_variables: { type: "object", optional: true },
 		max_cost_usd_per_run: { type: "number", positive: true, optional: true, nullable: true },
-		metadata: {
-			type: "object",
-			optional: true,
-			custom: (value: unknown, errors: any[]) => {
-				if (value && typeof value === "object" && Buffer.byteLength(JSON.stringify(value)) > METADATA_MAX_BYTES) {
-					errors.push({ type: "objectMaxSize", message: `must be at most ${METADATA_MAX_BYTES} bytes as JSON` });
-				}
-				return value;
-			}
-		}
+		metadata: metadata({ optional: true })
 	};
 }
 

@@ -263,10 +263,10 @@ const ApiService: Schema<ApiThis> = {
 		async limitPublicRoute(this: ApiThis, req: Req, res: ServerResponse, kind: "login" | "ip") {
 			const settings = await this.settingsCache.get();
 			if (settings.maintenance_mode && !MAINTENANCE_EXEMPT.test(req.parsedUrl ?? "")) throw errors.maintenanceMode(settings.maintenance_message);
-			const counters = [await this.limiter.hit(`ip:${req.parsedUrl}:${clientIp(req)}`)];
+			const counters = [await this.limiter.hitSliding(`ip:${req.parsedUrl}:${clientIp(req)}`)];
 			if (kind === "login") {
 				const email = await this.peekEmail(req);
-				if (email) counters.push(await this.limiter.hit(`email:${email}`));
+				if (email) counters.push(await this.limiter.hitSliding(`email:${email}`));
 			}
 			const worst = counters.reduce((a, b) => (b.count > a.count ? b : a));
 			setRateHeaders(res, PUBLIC_LIMIT_PER_MINUTE, worst.count, worst.resetAt);
@@ -379,7 +379,8 @@ const ApiService: Schema<ApiThis> = {
 				// A module's own limit (e.g. TOOL_RATE_LIMITED) states its wait in details.retry_after_seconds.
 				const own = Number((http.details as any)?.retry_after_seconds);
 				const reset = Number(res.getHeader("X-RateLimit-Reset"));
-				res.setHeader("Retry-After", String(own >= 1 ? Math.ceil(own) : Math.max(1, Math.ceil(reset - Date.now() / 1000))));
+				const window = Number((http.details as any)?.window_seconds) || WINDOW_SECONDS;
+				res.setHeader("Retry-After", String(own >= 1 ? Math.ceil(own) : Math.min(window, Math.max(1, Math.ceil(reset - Date.now() / 1000)))));
 			}
 			// Only a 401 of bearer authentication goes uncounted; a login or refresh answered 401 was counted (§0.11).
 			if (http.status === 401 && !req.$principal && req.$action?.access !== "public") {

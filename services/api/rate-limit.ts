@@ -15,6 +15,8 @@ export const WINDOW_SECONDS = 60;
 export class RateLimiter {
 	private readonly memory = new Map<string, number>();
 	private memoryWindow = 0;
+	private readonly recent = new Map<string, number[]>();
+	private sequence = 0;
 
 	/** `namespace` keeps installations (and test runs) that share one Redis apart, as the transporter namespace does. */
 	constructor(
@@ -37,5 +39,34 @@ export class RateLimiter {
 		const count = (this.memory.get(windowKey) ?? 0) + 1;
 		this.memory.set(windowKey, count);
 		return { count, resetAt };
+	}
+
+	/**
+	 * Sliding 60-second window for the small credential-free limits (§0.11): the 11th request within any
+	 * 60 seconds is refused, whichever clock minute the requests fall in. `resetAt` is when the oldest
+	 * counted request leaves the window.
+	 */
+	async hitSliding(key: string, windowSeconds = WINDOW_SECONDS): Promise<WindowCount> {
+		const now = Date.now();
+		const windowMs = windowSeconds * 1000;
+		const slidingKey = `fg:${this.namespace}:rls:${windowSeconds}:${key}`;
+		if (this.redis) {
+			const member = `${now}:${process.pid}:${++this.sequence}`;
+			const replies = (await this.redis
+				.multi()
+				.zremrangebyscore(slidingKey, 0, now - windowMs)
+				.zadd(slidingKey, now, member)
+				.zcard(slidingKey)
+				.zrange(slidingKey, 0, 0, "WITHSCORES")
+				.pexpire(slidingKey, windowMs)
+				.exec()) as [Error | null, any][];
+			const oldest = Number(replies[3][1][1] ?? now);
+			return { count: Number(replies[2][1]), resetAt: Math.ceil((oldest + windowMs) / 1000) };
+		}
+		const kept = (this.recent.get(slidingKey) ?? []).filter(t => t > now - windowMs);
+		kept.push(now);
+		this.recent.set(slidingKey, kept);
+		if (this.recent.size > 100_000) for (const [k, times] of this.recent) if (times[times.length - 1] <= now - windowMs) this.recent.delete(k);
+		return { count: kept.length, resetAt: Math.ceil((kept[0] + windowMs) / 1000) };
 	}
 }

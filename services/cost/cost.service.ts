@@ -6,7 +6,7 @@ import { newId } from "../../lib/ids";
 import type { Principal } from "../../lib/principal";
 import type { Schema } from "../../lib/schema";
 import { writeUnique, type Repository } from "../../lib/store";
-import { nowIso } from "../../lib/time";
+import { creationSeq, nowIso } from "../../lib/time";
 import { dateTime, displayName, LIST_QUERY, listOptions, query } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
 import { toMicros } from "../budgets/money";
@@ -81,7 +81,8 @@ const CostService: Schema<CostThis> = {
 						fallback_model: p.fallback_model ?? null,
 						enabled: p.enabled ?? true,
 						applied_count: 0,
-						savings_micros: 0
+						savings_micros: 0,
+						created_seq: creationSeq()
 					})
 				);
 				return presentRule(doc);
@@ -96,7 +97,7 @@ const CostService: Schema<CostThis> = {
 			async handler(this: CostThis, ctx: Ctx) {
 				const filter = exactFilters(ctx.params, ["agent_id", "enabled"]);
 				const options = listOptions(ctx.params);
-				const sort = ctx.params.order ? undefined : { priority: 1 as const, created_at: 1 as const, id: 1 as const };
+				const sort = ctx.params.order ? undefined : { priority: 1 as const, created_at: 1 as const, created_seq: 1 as const, id: 1 as const };
 				const page = await this.repos.cost_rules.forOrg(ctx.meta.principal.org_id).list(filter, { ...options, sort });
 				return { ...page, items: page.items.map(presentRule) };
 			}
@@ -256,12 +257,11 @@ const CostService: Schema<CostThis> = {
 			if (!(await ctx.call("agents.exists", { org_id: orgId, agent_id: agentId }))) throw errors.referenceNotFound("agent_id", "Agent");
 		},
 
-		/** 400 naming every model of the body that the org's catalogue does not know. */
+		/** 400 naming the target and fallback models the org's catalogue does not know (condition.models may name any model, §11). */
 		async checkModels(this: CostThis, orgId: string, p: { target_model?: string; fallback_model?: string | null; condition?: Condition }) {
 			const named: [string, string][] = [];
 			if (p.target_model !== undefined) named.push(["target_model", p.target_model]);
 			if (p.fallback_model != null) named.push(["fallback_model", p.fallback_model]);
-			(p.condition?.models ?? []).forEach((m, i) => named.push([`condition.models[${i}]`, m]));
 			const known = await Promise.all(named.map(([, model]) => callIfPresent(this.broker, "providers.modelExists", { org_id: orgId, model }, true)));
 			const problems = named.filter((_, i) => !known[i]).map(([field, model]) => ({ field, message: `is not a model of the catalogue: ${model}` }));
 			if (problems.length) throw errors.validation(problems);

@@ -25,6 +25,8 @@ export interface CostRuleDoc {
 	applied_count: number;
 	/** Lifetime savings in micro-dollars (exact sums). */
 	savings_micros: number;
+	/** Orders rules of equal priority created within the same millisecond by creation. */
+	created_seq?: number;
 	created_at: string;
 	updated_at: string;
 }
@@ -75,7 +77,8 @@ export function presentRecommendation(doc: RecommendationDoc) {
 }
 
 /** Rules are evaluated by priority, ties by age. */
-export const byPriority = (a: CostRuleDoc, b: CostRuleDoc) => a.priority - b.priority || a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id);
+export const byPriority = (a: CostRuleDoc, b: CostRuleDoc) =>
+	a.priority - b.priority || a.created_at.localeCompare(b.created_at) || (a.created_seq ?? 0) - (b.created_seq ?? 0) || a.id.localeCompare(b.id);
 
 const MODEL_ID = { type: "string", min: 1, max: 200 };
 

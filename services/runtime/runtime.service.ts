@@ -9,7 +9,7 @@ import type { Schema } from "../../lib/schema";
 import type { Filter, Repository } from "../../lib/store";
 import { UniqueViolation } from "../../lib/store";
 import { nowIso } from "../../lib/time";
-import { LIST_QUERY, listOptions, query } from "../../lib/validation";
+import { LIST_QUERY, listOptions, metadata, query } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
 import { bucketStartOf, fillBuckets, type CostBucket } from "../agents/costs";
 import { FairDispatcher, type QueuedRun } from "./dispatcher";
@@ -63,7 +63,7 @@ const RUN_INPUT = {
 	session_id: { type: "string", min: 1, max: 128, optional: true, nullable: true },
 	end_user_id: { type: "string", min: 1, max: 128, optional: true, nullable: true },
 	customer_id: { type: "string", min: 1, max: 64, optional: true, nullable: true },
-	metadata: { type: "object", optional: true },
+	metadata: metadata({ optional: true }),
 	max_cost_usd: { type: "number", positive: true, optional: true, nullable: true }
 };
 

@@ -148,6 +148,14 @@ describe("Agents (§1)", () => {
 			expect(await count()).toBe(before);
 		});
 
+		it("names a missing model among the other field problems", async () => {
+			const before = await count();
+			const res = await app.http.post(AGENTS).set(owner).send({ name: "Bad Name", description: null, temperature: 9, tools: "all", metadata: [], prompt_version: 0 });
+			expect(res.status).toBe(400);
+			expect(res.body.error.details.map((d: any) => d.field).sort()).toEqual(["description", "metadata", "model", "name", "prompt_version", "temperature", "tools"]);
+			expect(await count()).toBe(before);
+		});
+
 		it("requires name and model", async () => {
 			const res = await app.http.post(AGENTS).set(owner).send({});
 			expect(res.status).toBe(400);

@@ -106,7 +106,8 @@ describe("cost rules CRUD (§11 rows 1–5)", () => {
 			[{ ...base, condition: { models: [] } }, ["condition.models"]],
 			[{ ...base, condition: { max_input_tokens: null } }, ["condition.max_input_tokens"]],
 			[{ ...base, target_model: "no-such-model" }, ["target_model"]],
-			[{ ...base, fallback_model: "nope", condition: { models: ["mock-echo", "gpt-9"] } }, ["fallback_model", "condition.models[1]"]],
+			[{ ...base, condition: { models: ["mock-echo", 9] } }, ["condition.models[1]"]],
+			[{ ...base, fallback_model: "nope", condition: { models: ["mock-echo", "not-in-the-catalogue"] } }, ["fallback_model"]],
 			[{ ...base, priority: 10001 }, ["priority"]],
 			[{ ...base, priority: 1.5, enabled: "yes" }, ["priority", "enabled"]]
 		];
@@ -332,5 +333,33 @@ describe("recommendations (§11 row 8)", () => {
 		expect((await get(`/cost/recommendations?agent_id=${busy.id}`, viewer)).body.total).toBe(1);
 		expect((await get("/cost/recommendations", other)).body.total).toBe(0);
 		expect((await get("/cost/recommendations?limit=0")).status).toBe(400);
+	});
+});
+
+describe("several matching rules on real runs (§11 evaluation)", () => {
+	it("a rule may name models no catalogue lists; the lowest priority wins, ties by creation, and the step records that rule", async () => {
+		const routed = await activeAgent({ max_tokens: 100 });
+		const late = await createRule({ agent_id: routed.id, priority: 50, condition: { models: ["mock-echo"] } });
+		// Created back to back (usually within one millisecond): creation order still decides the tie.
+		const [tieFirst, tieSecond] = [
+			await createRule({ agent_id: routed.id, priority: 5, condition: { models: ["vendor-model-of-next-year", "mock-echo"] } }),
+			await createRule({ priority: 5, condition: { max_input_tokens: 1000 } })
+		];
+		expect(tieFirst.condition.models).toEqual(["vendor-model-of-next-year", "mock-echo"]);
+		const listed = (await get(`/cost/rules?enabled=true`)).body.items.map((r: any) => r.id);
+		expect(listed.filter((id: string) => [late.id, tieFirst.id, tieSecond.id].includes(id))).toEqual([tieFirst.id, tieSecond.id, late.id]);
+
+		const ruleOfRun = async () => {
+			const run = await runToEnd(routed.id, "route me");
+			const steps = (await get(`/runtime/runs/${run.id}/steps?type=llm_call`)).body.items;
+			return [steps[0].model, steps[0].input.cost_rule_id, steps[0].input.original_model];
+		};
+		expect(await ruleOfRun()).toEqual(["mock-tools", tieFirst.id, "mock-echo"]);
+		await put(`/cost/rules/${tieFirst.id}`, { enabled: false });
+		expect(await ruleOfRun()).toEqual(["mock-tools", tieSecond.id, "mock-echo"]);
+		await put(`/cost/rules/${tieSecond.id}`, { enabled: false });
+		expect(await ruleOfRun()).toEqual(["mock-tools", late.id, "mock-echo"]);
+		const counts = await Promise.all([tieFirst, tieSecond, late].map(async r => (await get(`/cost/rules/${r.id}`)).body.applied_count));
+		expect(counts).toEqual([1, 1, 1]);
 	});
 });

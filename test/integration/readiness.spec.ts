@@ -62,12 +62,12 @@ describe("start-up readiness of the built server", () => {
 			method: "POST",
 			headers: { "Content-Type": "application/json" },
 			body: JSON.stringify({ email: "owner@localhost", password: PASSWORD })
-		}).then(r => r.json());
+		}).then(r => r.json() as Promise<any>);
 		const created = await fetch(`${server.url}/api/v1/rbac/api-keys`, {
 			method: "POST",
 			headers: { ...bearer(KEY), "Content-Type": "application/json" },
 			body: JSON.stringify({ name: "survives restarts", roles: ["developer"] })
-		}).then(r => r.json());
+		}).then(r => r.json() as Promise<any>);
 		const tokens = [KEY, login.access_token as string, created.key as string];
 
 		for (let restart = 0; restart < 10; restart++) {

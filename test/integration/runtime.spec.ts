@@ -203,6 +203,49 @@ describe("Runtime through HTTP", () => {
 		expect((await app.http.get("/api/v1/runtime/runs").set(auth)).body.total).toBe(before + 1);
 	});
 
+	test("a rest_api tool called from a run sends the tool_call step's id as Idempotency-Key, and the call is audited naming that step", async () => {
+		const tool = await app.http.post("/api/v1/tools").set(auth).send({
+			name: "city_weather",
+			description: "Weather of a city",
+			type: "rest_api",
+			endpoint: `${weatherUrl}/weather/{city}`,
+			input_schema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+			safety_level: "moderate"
+		});
+		const agent = await activeAgent({ name: "idempotent-caller", model: "mock-tools", tools: [tool.body.id] });
+		const res = await app.http.post("/api/v1/runtime/execute").set(auth).send({ agent_id: agent.id, input: 'CALL city_weather {"city":"Oslo"}' });
+		expect(res.body.status).toBe("completed");
+		const steps = (await app.http.get(`/api/v1/runtime/runs/${res.body.id}/steps?type=tool_call`).set(auth)).body.items;
+		expect(steps).toHaveLength(1);
+		expect(steps[0].id).toMatch(/^stp_/);
+		expect(weatherCalls.at(-1)).toMatchObject({ city: "Oslo", idem: steps[0].id });
+		const invocations = (await app.http.get(`/api/v1/tools/${tool.body.id}/invocations`).set(auth)).body.items;
+		expect(invocations.map((i: any) => [i.run_id, i.step_id])).toEqual([[res.body.id, steps[0].id]]);
+		const audited = (await app.http.get(`/api/v1/audit/logs?action=tool.invoke&resource_id=${tool.body.id}`).set(auth)).body.items;
+		expect(audited.map((e: any) => [e.outcome, e.details.step_id, e.details.tool_name])).toEqual([["success", steps[0].id, "city_weather"]]);
+	});
+
+	test("invalid run bodies answer 400 naming every bad field and start nothing", async () => {
+		const agent = await activeAgent({ name: "strict-runs", model: "mock-echo" });
+		const bad = await app.http.post("/api/v1/runtime/runs").set(auth).send({
+			agent_id: agent.id,
+			input: "",
+			mode: "live",
+			agent_version: 0,
+			session_id: "",
+			metadata: { blob: "x".repeat(17 * 1024) },
+			max_cost_usd: 0,
+			wait: "yes",
+			timeout_seconds: 301
+		});
+		expect(bad.status).toBe(400);
+		expect(bad.body.error.code).toBe("VALIDATION_ERROR");
+		expect(bad.body.error.details.map((d: any) => d.field).sort()).toEqual(["agent_version", "input", "max_cost_usd", "metadata", "mode", "session_id", "timeout_seconds", "wait"]);
+		const missing = await app.http.post("/api/v1/runtime/execute").set(auth).send({ metadata: [] });
+		expect(missing.body.error.details.map((d: any) => d.field).sort()).toEqual(["agent_id", "input", "metadata"]);
+		expect((await app.http.get(`/api/v1/runtime/runs?agent_id=${agent.id}`).set(auth)).body.total).toBe(0);
+	});
+
 	test("cancel, retry and idempotency keys", async () => {
 		const agent = await activeAgent({ name: "slowpoke", model: "mock-echo" });
 		const run = (await app.http.post("/api/v1/runtime/runs").set(auth).send({ agent_id: agent.id, input: "SLEEP 5000\nslow" })).body;
