@@ -1,10 +1,18 @@
 import { createBroker } from "../../lib/broker";
 import { loadConfig } from "../../lib/config";
 
-// One Fluxgate node on an empty in-memory store, no rate limit in the way of the measurement.
+// One Fluxgate node on an empty in-memory store, no rate limit in the way of the measurement, plus one
+// trivial route that goes through every gateway check (auth, rate limit, permission) but reads nothing.
 async function main() {
 	const config = loadConfig({ ...process.env, FLUXGATE_STORE: process.env.FLUXGATE_STORE ?? "memory", LOG_LEVEL: "warn" }, { port: 0, rateLimitPerMinute: 100_000_000 });
 	const broker = createBroker(config);
+	broker.createService({
+		name: "benchmark",
+		settings: { rest: "/benchmark" },
+		actions: {
+			trivial: { rest: "GET /trivial", access: ["agents:read"], openapi: { summary: "Benchmark: a trivial authenticated read" }, handler: () => ({ hello: "world" }) }
+		} as any
+	});
 	await broker.start();
 	const port = (broker.getLocalService("api") as any).server.address().port;
 	process.stdout.write(`READY ${port}\n`);

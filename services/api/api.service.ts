@@ -11,6 +11,7 @@ import { toFieldProblems } from "../../lib/validation";
 import type { FieldProblem } from "../../lib/errors";
 import { PlatformMixin, type PlatformThis } from "../../mixins/platform.mixin";
 import { checkMediaType, parseJsonBody, readRawBody } from "./body";
+import { AliasIndex, sendResult, splitUrl, type Alias, type FoundAlias } from "./fast-reads";
 import { toHttpError } from "./http-error";
 import { HttpMetrics } from "./metrics";
 import { RateLimiter, WINDOW_SECONDS } from "./rate-limit";
@@ -46,6 +47,7 @@ interface ApiThis extends PlatformThis {
 	httpMetrics: HttpMetrics;
 	principals: Map<string, { principal: Principal; until: number }>;
 	server: http.Server;
+	aliasIndex: AliasIndex | null;
 	/** True from the moment every local service has started and the routes are built until the node begins to stop. */
 	ready: boolean;
 	[method: string]: any;
@@ -138,6 +140,9 @@ const ApiService: Schema<ApiThis> = {
 		"settings.changed"(this: ApiThis, ctx: Context<Settings>) {
 			this.settingsCache.set(ctx.params);
 		},
+		"$api.aliases.regenerated"(this: ApiThis) {
+			this.aliasIndex = null;
+		},
 		"principals.changed"(this: ApiThis) {
 			this.principals.clear();
 		},
@@ -209,7 +214,57 @@ const ApiService: Schema<ApiThis> = {
 				res.end();
 				return;
 			}
+			if (req.method === "GET" && this.serveRead(req, res)) return;
 			return (ApiGateway as any).methods.httpHandler.call(this, req, res, next);
+		},
+
+		/** moleculer-web's alias lookup, through an index instead of a scan of every alias. */
+		resolveAlias(this: ApiThis, url: string, method = "GET"): FoundAlias | false {
+			if (!this.aliasIndex?.describes(this.aliases)) this.aliasIndex = new AliasIndex(this.aliases as Alias[]);
+			return this.aliasIndex.resolve(url, method);
+		},
+
+		regenerateAutoAliases(this: ApiThis, route: unknown) {
+			this.aliasIndex = null;
+			return (ApiGateway as any).methods.regenerateAutoAliases.call(this, route);
+		},
+
+		/**
+		 * Authenticated JSON reads are the hot path of the API: they are served here with one context and
+		 * the same checks in the same order (§0.9), without moleculer-web's per-request pipeline. Anything
+		 * else (bodies, streams, public routes, unknown paths) goes through moleculer-web. Answers whether
+		 * it took the request.
+		 */
+		serveRead(this: ApiThis, req: Req, res: ServerResponse): boolean {
+			const { path, search } = splitUrl(req);
+			if (!path.startsWith("/api/v1/")) return false;
+			const found = this.resolveAlias(path, "GET");
+			if (!found) return false;
+			const def = (this.broker.registry as any).getActionEndpoints(found.alias.action)?.endpoints[0]?.action as (ActionDef & { params?: object }) | undefined;
+			if (!def || def.access === undefined || def.access === "public" || def.openapi?.produces) return false;
+			req.parsedUrl = path;
+			req.$alias = found.alias;
+			req.$action = def;
+			void this.answerRead(req, res, found, def, search);
+			return true;
+		},
+
+		async answerRead(this: ApiThis, req: Req, res: ServerResponse, found: FoundAlias, def: ActionDef, search: string) {
+			try {
+				req.query = search ? this.parseQueryString(req).query : {};
+				const principal = await this.admit(req, res, false);
+				const meta: Record<string, any> = { principal, client: { ip: clientIp(req), user_agent: req.headers["user-agent"] ?? null } };
+				req.$ctx = { meta } as Context<any, any>;
+				this.checkAccess(principal, def.access);
+				const params = { ...req.query, ...found.params };
+				req.$params = params;
+				const call = this.broker.call(found.alias.action, params, { requestID: req.$requestId, meta });
+				const data = await call;
+				const answered = ((call as any).ctx?.meta ?? meta) as Record<string, any>;
+				sendResult(res, answered.$statusCode ?? def.openapi?.status ?? 200, answered, data);
+			} catch (err) {
+				await this.replyError(req, res, err);
+			}
 		},
 
 		/** moleculer-web hook: authentication and the checks that precede route resolution (§0.9 steps 1–4). */
@@ -437,6 +492,7 @@ const ApiService: Schema<ApiThis> = {
 	created(this: ApiThis) {
 		this.settings.port = this.config.port;
 		this.ready = false;
+		this.aliasIndex = null;
 		this.server = http.createServer((req, res) => this.httpHandler(req, res));
 		this.server.requestTimeout = this.settings.requestTimeout ?? 300_000;
 		this.principals = new Map();
