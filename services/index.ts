@@ -5,6 +5,7 @@ import AgentsService from "./agents/agents.service";
 import ApiService from "./api/api.service";
 import AuditService from "./audit/audit.service";
 import AuthService from "./auth/auth.service";
+import BillingService from "./billing/billing.service";
 import BudgetsService from "./budgets/budgets.service";
 import CostService from "./cost/cost.service";
 import GovernanceService from "./governance/governance.service";
@@ -26,6 +27,7 @@ export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	tools: ToolsService,
 	budgets: BudgetsService,
 	cost: CostService,
+	billing: BillingService,
 	governance: GovernanceService,
 	runtime: RuntimeService,
 	actors: ActorsService,

@@ -514,7 +514,12 @@ const RuntimeService: Schema<RuntimeThis> = {
 					? await callIfPresent<{ ab_test_id: string; variant: "a" | "b"; version: number } | null>(this.broker, "lifecycle.routeRun", { org_id: orgId, agent_id: input.agent_id, session_id: input.session_id ?? null }, null, ctx)
 					: null;
 			const config = routed && routed.version !== found.version ? ((await ctx.call("agents.getForRun", { org_id: orgId, agent_id: input.agent_id, version: routed.version })) as any)?.config ?? found.config : found.config;
-			const exhausted = await callIfPresent<{ budget_id: string; budget_name: string; resets_at: string } | null>(
+			// Acceptance rule 3 (§2): the billing customer is active and within a hard plan limit.
+			const refusal = input.customer_id
+				? await callIfPresent<{ code: string; message: string; details?: Record<string, unknown> } | null>(this.broker, "billing.checkAcceptance", { org_id: orgId, customer_id: input.customer_id }, null, ctx)
+				: null;
+			if (refusal?.code === "CUSTOMER_SUSPENDED") throw errors.conflict(refusal.code, refusal.message);
+			const exhausted = refusal ? null : await callIfPresent<{ budget_id: string; budget_name: string; resets_at: string } | null>(
 				this.broker,
 				"budgets.checkAcceptance",
 				{ org_id: orgId, agent_id: input.agent_id },
@@ -528,7 +533,7 @@ const RuntimeService: Schema<RuntimeThis> = {
 				agent_id: input.agent_id,
 				agent_version: routed?.version ?? found.version,
 				pinned_version: input.agent_version != null,
-				status: exhausted ? "blocked" : "queued",
+				status: exhausted || refusal ? "blocked" : "queued",
 				mode,
 				trigger: (input.trigger ?? "api") as Trigger,
 				trigger_ref: input.trigger_ref ?? null,
@@ -537,7 +542,11 @@ const RuntimeService: Schema<RuntimeThis> = {
 				replay_tool_outputs: !!input.replay_tool_outputs,
 				input: input.input,
 				output: null,
-				error: exhausted ? { code: "BUDGET_EXCEEDED", message: `Budget ${exhausted.budget_name} is exhausted until ${exhausted.resets_at}` } : null,
+				error: refusal
+					? { code: refusal.code, message: refusal.message }
+					: exhausted
+						? { code: "BUDGET_EXCEEDED", message: `Budget ${exhausted.budget_name} is exhausted until ${exhausted.resets_at}` }
+						: null,
 				session_id: input.session_id ?? null,
 				end_user_id: input.end_user_id ?? null,
 				customer_id: input.customer_id ?? null,
@@ -553,13 +562,19 @@ const RuntimeService: Schema<RuntimeThis> = {
 				ab_variant: routed?.variant ?? null,
 				created_by: createdBy,
 				started_at: null,
-				completed_at: exhausted ? now : null,
+				completed_at: exhausted || refusal ? now : null,
 				lease_owner: null,
 				lease_expires_at: null,
 				created_at: now,
 				updated_at: now
 			};
 			await this.repos.runs.forOrg(orgId).insert(run);
+			if (refusal) {
+				// Like a budget refusal, the refused run is kept as the record of what the plan stopped (§24).
+				this.runMetrics.finished(run);
+				this.announce(run, "run.blocked");
+				throw errors.conflict(refusal.code, refusal.message, { run_id: run.id, ...refusal.details });
+			}
 			if (exhausted) {
 				// The refused run is kept (§2 acceptance rule 4): it is the record of what the budget stopped.
 				this.runMetrics.finished(run);
