@@ -10,6 +10,7 @@ import BudgetsService from "./budgets/budgets.service";
 import CostService from "./cost/cost.service";
 import GovernanceService from "./governance/governance.service";
 import LifecycleService from "./lifecycle/lifecycle.service";
+import MarketplaceService from "./marketplace/marketplace.service";
 import ProvidersService from "./providers/providers.service";
 import RbacService from "./rbac/rbac.service";
 import RuntimeService from "./runtime/runtime.service";
@@ -28,6 +29,7 @@ export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	budgets: BudgetsService,
 	cost: CostService,
 	billing: BillingService,
+	marketplace: MarketplaceService,
 	governance: GovernanceService,
 	runtime: RuntimeService,
 	actors: ActorsService,
