@@ -9,6 +9,7 @@ import BudgetsService from "./budgets/budgets.service";
 import CostService from "./cost/cost.service";
 import GovernanceService from "./governance/governance.service";
 import LifecycleService from "./lifecycle/lifecycle.service";
+import McpService from "./mcp/mcp.service";
 import ProvidersService from "./providers/providers.service";
 import RbacService from "./rbac/rbac.service";
 import RuntimeService from "./runtime/runtime.service";
@@ -24,6 +25,7 @@ export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	secrets: SecretsService,
 	providers: ProvidersService,
 	tools: ToolsService,
+	mcp: McpService,
 	budgets: BudgetsService,
 	cost: CostService,
 	governance: GovernanceService,
