@@ -196,7 +196,8 @@ const McpService: Schema<McpThis> = {
 		createCredential: {
 			rest: "POST /servers/:server_id/user-credentials",
 			access: ["mcp:write"],
-			audit: { action: "mcp_credential.create" },
+			// The credential, not the server of the path, is the audited resource.
+			audit: { action: "mcp_credential.create", resource: null },
 			openapi: { summary: "Store an end user's own token for a per_user_bearer server", status: 201, response: "UserCredential" },
 			params: {
 				server_id: "string",
@@ -242,7 +243,7 @@ const McpService: Schema<McpThis> = {
 		deleteCredential: {
 			rest: "DELETE /servers/:server_id/user-credentials/:end_user_id",
 			access: ["mcp:write"],
-			audit: { action: "mcp_credential.delete" },
+			audit: { action: "mcp_credential.delete", resource: null },
 			openapi: { summary: "Delete an end user's credential", status: 204 },
 			params: { server_id: "string", end_user_id: "string" },
 			async handler(this: McpThis, ctx: Ctx) {
