@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { startMcpServer, type McpFixture } from "../fixtures/mcp-server";
-import { bearer, startApp, type TestApp } from "../helpers/app";
+import { bearer, startApp, storeOf, type TestApp } from "../helpers/app";
 import { auditEntries, createOrgWithOwner, expectFieldProblems, keyWithRoles, sleep, uid } from "../helpers/platform";
 
 let app: TestApp;
@@ -360,6 +360,47 @@ describe("MCP servers", () => {
 		for (const res of await Promise.all(attempts)) expect({ status: res.status, code: res.body.error?.code }).toEqual({ status: 404, code: "NOT_FOUND" });
 		expect((await app.http.get("/api/v1/mcp/servers").query({ limit: 200 }).set(other)).body.items.map((s: any) => s.id)).not.toContain(server.id);
 		expect((await app.http.get(base).set(auth)).body).toEqual(server);
+	});
+});
+
+describe("periodic refresh and storage", () => {
+	const mcpServers = () => storeOf(app.broker).repository("mcp_servers");
+
+	test("servers past their refresh time are rediscovered once; disabled ones never", async () => {
+		const due = await createServer();
+		const disabled = await createServer();
+		await app.http.put(`/api/v1/mcp/servers/${disabled.id}`).set(auth).send({ enabled: false }).expect(200);
+		const repo = (await mcpServers()).forOrg(due.org_id);
+		for (const id of [due.id, disabled.id]) await repo.update(id, { next_refresh_at: Date.now() - 1000 });
+		mcp.offered.add("extra");
+		try {
+			const first: any = await app.broker.call("mcp.refreshDue");
+			expect(first.refreshed).toBeGreaterThanOrEqual(1);
+			expect((await toolsOf(due.id)).map(t => t.config.mcp_tool_name)).toContain("extra");
+			expect((await toolsOf(disabled.id)).map(t => t.config.mcp_tool_name)).not.toContain("extra");
+			const refreshed = (await app.http.get(`/api/v1/mcp/servers/${due.id}`).set(auth)).body;
+			expect(refreshed.last_discovered_at > due.last_discovered_at).toBe(true);
+			expect(refreshed.tool_count).toBe(5);
+			// The next refresh is an interval away: a second sweep leaves the server alone.
+			const stored = await repo.get(due.id);
+			expect(stored!.next_refresh_at).toBeGreaterThan(Date.now() + 3500 * 1000);
+			await app.broker.call("mcp.refreshDue");
+			expect((await app.http.get(`/api/v1/mcp/servers/${due.id}`).set(auth)).body.last_discovered_at).toBe(refreshed.last_discovered_at);
+		} finally {
+			mcp.offered.delete("extra");
+		}
+	});
+
+	test("tokens are stored encrypted, never in plain text", async () => {
+		const token = `plain-${uid(10)}`;
+		const server = await createServer({ auth_type: "per_user_bearer", auth_token: token });
+		await app.http.post(`/api/v1/mcp/servers/${server.id}/user-credentials`).set(auth).send({ end_user_id: "stored", token: `${token}-user` }).expect(201);
+		const raw = JSON.stringify([
+			await (await mcpServers()).forOrg(server.org_id).get(server.id),
+			await (await storeOf(app.broker).repository("mcp_user_credentials")).forOrg(server.org_id).find({ server_id: server.id })
+		]);
+		expect(raw).not.toContain(token);
+		expect(raw).toContain("auth_token_ciphertext");
 	});
 });
 
