@@ -319,7 +319,8 @@ const McpService: Schema<McpThis> = {
 
 	started(this: McpThis) {
 		this.refreshTimer = setInterval(() => {
-			this.broker.call("mcp.refreshDue", {}, { nodeID: this.broker.nodeID }).catch((err: unknown) => this.logger.warn({ err }, "Refreshing MCP servers failed"));
+			// No timeout: each discovery is bounded by its own, and a sweep may hold several.
+			this.broker.call("mcp.refreshDue", {}, { nodeID: this.broker.nodeID, timeout: 0 }).catch((err: unknown) => this.logger.warn({ err }, "Refreshing MCP servers failed"));
 		}, REFRESH_SWEEP_MS);
 		this.refreshTimer.unref();
 	},

@@ -86,7 +86,8 @@ export async function discoverServer(svc: McpThis, ctx: Context, server: McpServ
 			server_id: server.id,
 			tools_added: sync.tools_added,
 			tools_removed: sync.tools_removed,
-			tools_total: sync.tools_total
+			tools_total: sync.tools_total,
+			error: null
 		});
 		return { server: updated, sync, error: null };
 	} catch (err: any) {
@@ -158,12 +159,12 @@ export async function callServerTool(svc: McpThis, ctx: Context, p: CallParams):
 		if (err instanceof McpCallError) throw stepError(CALL_CODES[err.kind], masked(err.message, masks));
 		throw err;
 	} finally {
-		if (cred) await auditCredentialUse(ctx, cred, server, p, outcome);
+		if (cred) await auditCredentialUse(svc, ctx, cred, server, p, outcome);
 	}
 }
 
 /** `mcp_credential.use` (§18): one entry per tool call made with an end user's credential. */
-async function auditCredentialUse(ctx: Context, cred: UserCredentialDoc, server: McpServerDoc, p: CallParams, outcome: "success" | "failure") {
+async function auditCredentialUse(svc: McpThis, ctx: Context, cred: UserCredentialDoc, server: McpServerDoc, p: CallParams, outcome: "success" | "failure") {
 	await ctx
 		.call("audit.record", {
 			org_id: server.org_id,
@@ -179,5 +180,5 @@ async function auditCredentialUse(ctx: Context, cred: UserCredentialDoc, server:
 			user_agent: null,
 			request_id: ctx.requestID ?? null
 		})
-		.catch(() => undefined);
+		.catch((err: unknown) => svc.logger.error({ err, credential_id: cred.id }, "Could not audit the use of an end-user MCP credential"));
 }
