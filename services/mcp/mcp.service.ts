@@ -132,6 +132,8 @@ const McpService: Schema<McpThis> = {
 				const authType = p.auth_type ?? server.auth_type;
 				const hasToken = p.auth_token === undefined ? !!server.auth_token_ciphertext : p.auth_token !== null;
 				problems.push(...tokenProblems(authType, hasToken));
+				// A new token for the stored auth type (the params check saw only the body's).
+				if (p.auth_type === undefined) problems.push(...bodyProblems({ auth_type: server.auth_type, auth_token: p.auth_token }));
 				if (problems.length) throw errors.validation(problems);
 
 				const set: Partial<McpServerDoc> = {};

@@ -213,7 +213,8 @@ describe("MCP servers", () => {
 		await createServer({ auth_type: "api_key", auth_token: apiKey, auth_header: "X-Upstream-Key" });
 		expect(mcp.requests.some(r => r.headers["x-upstream-key"] === apiKey)).toBe(true);
 
-		await createServer({ auth_type: "basic", auth_token: "ann:s3cret" });
+		const basic = await createServer({ auth_type: "basic", auth_token: "ann:s3cret" });
+		expectFieldProblems(await app.http.put(`/api/v1/mcp/servers/${basic.id}`).set(auth).send({ auth_token: "no-colon" }), { auth_token: "no-colon" }, ["auth_token"]);
 		expect(mcp.requests.some(r => r.headers.authorization === `Basic ${Buffer.from("ann:s3cret").toString("base64")}`)).toBe(true);
 
 		const secretValue = `from-vault-${uid(10)}`;
