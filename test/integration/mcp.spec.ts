@@ -67,6 +67,16 @@ async function runAndSteps(agentId: string, input: string, extra: Record<string,
 	return { run: res.body, steps: steps.body.items };
 }
 
+async function waitFor<T>(probe: () => Promise<T | null | undefined>, timeoutMs = 15_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error("timed out");
+		await sleep(50);
+	}
+}
+
 /** A loopback port nothing listens on. */
 async function closedPort(): Promise<number> {
 	const server = http.createServer();
@@ -420,6 +430,36 @@ describe("MCP tools in runs", () => {
 		expect(invocations.body.items).toEqual([expect.objectContaining({ source: "run", status: "success", tool_name: echo.name })]);
 		const audits = await auditEntries(app, app.ownerKey, { action: "tool.invoke", resource_id: echo.id });
 		expect(audits[0]).toMatchObject({ actor_type: "system", outcome: "success", status_code: null, details: { tool_name: echo.name } });
+	}, 30_000);
+
+	test("governance applies to MCP tools like to any tool: a blocked one is denied, a gated one waits for approval", async () => {
+		const server = await createServer();
+		const echo = await toolNamed(server, "echo");
+		const whoami = await toolNamed(server, "whoami");
+		const agent = await activeAgent([echo.id, whoami.id]);
+		const policy = await app.http
+			.post("/api/v1/governance/policies")
+			.set(auth)
+			.send({ name: `MCP policy ${uid()}`, agent_id: agent.id, rules: [{ type: "tool_restriction", blocked_tools: [echo.name] }, { type: "approval_gate", requires_approval_for: [whoami.name] }] });
+		expect(policy.status).toBe(201);
+		const before = mcp.requests.length;
+		const blocked = await runAndSteps(agent.id, `CALL ${echo.name} {"text":"nope"}`);
+		expect(blocked.steps.find(s => s.type === "tool_call")).toMatchObject({ status: "denied", error: { code: "TOOL_BLOCKED" } });
+		expect(mcp.requests.length).toBe(before);
+
+		const gated = await app.http.post("/api/v1/runtime/runs").set(auth).send({ agent_id: agent.id, input: `CALL ${whoami.name} {}` });
+		expect(gated.status).toBe(202);
+		const approval = await waitFor(async () => (await app.http.get("/api/v1/governance/approvals").query({ run_id: gated.body.id }).set(auth)).body.items[0]);
+		expect((await app.http.get(`/api/v1/runtime/runs/${gated.body.id}`).set(auth)).body.status).toBe("awaiting_approval");
+		expect(mcp.requests.length).toBe(before);
+		await app.http.post(`/api/v1/governance/approvals/${approval.id}/approve`).set(auth).send({}).expect(200);
+		const done = await waitFor(async () => {
+			const run = (await app.http.get(`/api/v1/runtime/runs/${gated.body.id}`).set(auth)).body;
+			return ["completed", "failed"].includes(run.status) ? run : null;
+		});
+		expect(done.status).toBe("completed");
+		const steps = (await app.http.get(`/api/v1/runtime/runs/${gated.body.id}/steps`).set(auth)).body.items;
+		expect(steps.filter((s: any) => s.type === "tool_call").pop()).toMatchObject({ status: "completed", output: { structuredContent: { authorization: null } } });
 	}, 30_000);
 
 	test("an input that fails the discovered schema fails the step with INVALID_TOOL_INPUT; the run goes on", async () => {
