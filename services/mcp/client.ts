@@ -132,6 +132,10 @@ export async function withMcpClient<T>(conn: McpConnection, op: (client: Client,
 		throw new McpCallError("unreachable", `Could not talk MCP with ${host}: ${String(err?.message ?? err)}`);
 	} finally {
 		clearTimeout(timer);
+		// A server that keeps sessions gets this one's end (one client per exchange would leak them otherwise).
+		if (transport instanceof StreamableHTTPClientTransport && transport.sessionId && !abort.signal.aborted) {
+			await transport.terminateSession().catch(() => undefined);
+		}
 		abort.abort();
 		await client.close().catch(() => undefined);
 	}

@@ -141,6 +141,15 @@ describe("MCP servers", () => {
 		expect(res.body).toMatchObject({ status: "success", error: null, output: { content: [{ type: "text", text: "over sse" }], structuredContent: { text: "over sse" } } });
 	});
 
+	test("a server with sessions: each exchange ends its session (DELETE), none stays open", async () => {
+		const server = await createServer({ url: mcp.statefulUrl });
+		expect(server).toMatchObject({ status: "connected", tool_count: 4 });
+		const echo = await toolNamed(server, "echo");
+		expect((await testCall(echo.id, { text: "with a session" })).body).toMatchObject({ status: "success", output: { structuredContent: { text: "with a session" } } });
+		expect(mcp.requests.filter(r => r.path === "/mcp-sessions" && r.method === "DELETE").length).toBeGreaterThanOrEqual(2);
+		expect(mcp.openSessions()).toBe(0);
+	});
+
 	test("list filters by status and validates its query", async () => {
 		const disabled = await createServer({ enabled: false });
 		expect(disabled).toMatchObject({ status: "disabled", tool_count: 0, last_discovered_at: null });
