@@ -71,8 +71,15 @@ function capped(res: Response, max: number, onExceeded: () => void): Response {
 export async function withMcpClient<T>(conn: McpConnection, op: (client: Client, options: { signal: AbortSignal; timeout: number }) => Promise<T>): Promise<T> {
 	const abort = new AbortController();
 	let failure: McpCallError | null = null;
+	let stop: (err: McpCallError) => void = () => undefined;
+	// The first failure ends the exchange at once: the SDK would otherwise wait for its request timeout.
+	const stopped = new Promise<never>((_resolve, reject) => (stop = reject));
 	const fail = (err: McpCallError) => {
-		failure ??= err;
+		if (!failure) {
+			failure = err;
+			abort.abort();
+			stop(err);
+		}
 		return err;
 	};
 	const host = (() => {
@@ -115,16 +122,10 @@ export async function withMcpClient<T>(conn: McpConnection, op: (client: Client,
 	const client = new Client({ name: "fluxgate", version: conn.userAgent.replace(/^Fluxgate\//, "") }, { capabilities: {} });
 	client.onerror = () => undefined;
 
-	let timer: NodeJS.Timeout | undefined;
-	const deadline = new Promise<never>((_resolve, reject) => {
-		timer = setTimeout(() => {
-			abort.abort();
-			reject(fail(new McpCallError("timeout", `No answer from ${host} within ${conn.timeoutMs} ms`)));
-		}, conn.timeoutMs);
-	});
+	const timer = setTimeout(() => fail(new McpCallError("timeout", `No answer from ${host} within ${conn.timeoutMs} ms`)), conn.timeoutMs);
 	try {
 		const options = { signal: abort.signal, timeout: conn.timeoutMs };
-		return await Promise.race([client.connect(transport, options).then(() => op(client, options)), deadline]);
+		return await Promise.race([client.connect(transport, options).then(() => op(client, options)), stopped]);
 	} catch (err: any) {
 		if (failure) throw failure;
 		if (abort.signal.aborted || err?.code === -32001) throw new McpCallError("timeout", `No answer from ${host} within ${conn.timeoutMs} ms`);

@@ -337,6 +337,18 @@ describe("MCP servers", () => {
 		expect((await testCall(slow.id, { ms: 10 })).body).toMatchObject({ status: "success", output: { content: [{ type: "text", text: "done" }] } });
 	});
 
+	test("an answer over the response cap fails the call with TOOL_RESPONSE_TOO_LARGE", async () => {
+		mcp.offered.add("big");
+		try {
+			const server = await createServer();
+			const big = await toolNamed(server, "big");
+			expect((await testCall(big.id, { bytes: 1000 })).body.status).toBe("success");
+			expect((await testCall(big.id, { bytes: 5 * 1024 * 1024 })).body).toMatchObject({ status: "error", output: null, error: { code: "TOOL_RESPONSE_TOO_LARGE" } });
+		} finally {
+			mcp.offered.delete("big");
+		}
+	});
+
 	test("a tool that reports an error fails the call with TOOL_HTTP_ERROR and keeps its output", async () => {
 		const server = await createServer();
 		const fails = await toolNamed(server, "fails");
