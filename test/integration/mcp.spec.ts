@@ -213,6 +213,10 @@ describe("MCP servers", () => {
 		// Tools of a disabled server fail with TOOL_UNAVAILABLE.
 		const echo = await toolNamed(server, "echo");
 		expect((await testCall(echo.id, { text: "x" })).body).toMatchObject({ status: "error", error: { code: "TOOL_UNAVAILABLE" } });
+		// An explicit discover still reads the tool list; the server stays disabled.
+		const looked = await app.http.post(`${path}/discover`).set(auth).send();
+		expect(looked.status).toBe(200);
+		expect(looked.body.server).toMatchObject({ status: "disabled", tool_count: 4 });
 		const on = await app.http.put(path).set(auth).send({ enabled: true });
 		expect(on.body).toMatchObject({ enabled: true, status: "connected" });
 		expect((await testCall(echo.id, { text: "x" })).body.status).toBe("success");
