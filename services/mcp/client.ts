@@ -82,13 +82,8 @@ export async function withMcpClient<T>(conn: McpConnection, op: (client: Client,
 		}
 		return err;
 	};
-	const host = (() => {
-		try {
-			return new URL(conn.url).host;
-		} catch {
-			return "the server";
-		}
-	})();
+	const host = new URL(conn.url).host;
+	const timedOut = () => new McpCallError("timeout", `No answer from ${host} within ${conn.timeoutMs} ms`);
 
 	const guardedFetch = async (input: string | URL, init?: RequestInit): Promise<Response> => {
 		const url = new URL(typeof input === "string" ? input : input.href);
@@ -106,7 +101,7 @@ export async function withMcpClient<T>(conn: McpConnection, op: (client: Client,
 		try {
 			res = await fetch(url, { ...init, headers, signal, redirect: "manual" });
 		} catch (err: any) {
-			if (abort.signal.aborted) throw fail(new McpCallError("timeout", `No answer from ${url.host} within ${conn.timeoutMs} ms`));
+			if (abort.signal.aborted) throw fail(timedOut());
 			throw fail(new McpCallError("unreachable", `Could not reach ${url.host}: ${err?.cause?.code ?? err?.message ?? "network error"}`));
 		}
 		if (res.status >= 300 && res.status < 400) throw fail(new McpCallError("unreachable", `${url.host} answered a redirect (HTTP ${res.status}); configure the final URL`));
@@ -115,20 +110,21 @@ export async function withMcpClient<T>(conn: McpConnection, op: (client: Client,
 	};
 
 	const target = new URL(conn.url);
+	const noReconnect = { maxRetries: 0, initialReconnectionDelay: 1000, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1 };
 	const transport: SdkTransport =
 		conn.transport === "sse"
 			? new SSEClientTransport(target, { fetch: guardedFetch, redirectPolicy: "follow" })
-			: new StreamableHTTPClientTransport(target, { fetch: guardedFetch, redirectPolicy: "follow", reconnectionOptions: { maxRetries: 0, initialReconnectionDelay: 1000, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1 } });
+			: new StreamableHTTPClientTransport(target, { fetch: guardedFetch, redirectPolicy: "follow", reconnectionOptions: noReconnect });
 	const client = new Client({ name: "fluxgate", version: conn.userAgent.replace(/^Fluxgate\//, "") }, { capabilities: {} });
 	client.onerror = () => undefined;
 
-	const timer = setTimeout(() => fail(new McpCallError("timeout", `No answer from ${host} within ${conn.timeoutMs} ms`)), conn.timeoutMs);
+	const timer = setTimeout(() => fail(timedOut()), conn.timeoutMs);
 	try {
 		const options = { signal: abort.signal, timeout: conn.timeoutMs };
 		return await Promise.race([client.connect(transport, options).then(() => op(client, options)), stopped]);
 	} catch (err: any) {
 		if (failure) throw failure;
-		if (abort.signal.aborted || err?.code === -32001) throw new McpCallError("timeout", `No answer from ${host} within ${conn.timeoutMs} ms`);
+		if (abort.signal.aborted || err?.code === -32001) throw timedOut();
 		if (typeof err?.code === "number" && err.code < 0) throw new McpCallError("protocol", String(err.message ?? "MCP error"));
 		throw new McpCallError("unreachable", `Could not talk MCP with ${host}: ${String(err?.message ?? err)}`);
 	} finally {
