@@ -92,16 +92,19 @@ export async function discoverServer(svc: McpThis, ctx: Context, server: McpServ
 		return { server: updated, sync, error: null };
 	} catch (err: any) {
 		const message = masked(discoveryError(err), masks);
-		if (!(err instanceof McpCallError) && !(err instanceof FluxError)) svc.logger.error({ err: masked(String(err?.stack ?? err), masks), server_id: server.id }, "MCP discovery failed unexpectedly");
+		if (!(err instanceof McpCallError) && !hasContractCode(err)) svc.logger.error({ err: masked(String(err?.stack ?? err), masks), server_id: server.id }, "MCP discovery failed unexpectedly");
 		const updated = (await repo.update(server.id, { connection: "error", last_error: message, next_refresh_at: nextRefresh })) ?? server;
 		ctx.broadcast("mcp.server_error", { org_id: server.org_id, server_id: server.id, tools_added: [], tools_removed: [], error: message });
 		return { server: updated, sync: null, error: message };
 	}
 }
 
+/** A platform error with a stable code (a FluxError, also once it crossed the transporter). */
+const hasContractCode = (err: any): boolean => typeof err?.type === "string" && /^[A-Z][A-Z_]+$/.test(err.type) && typeof err?.message === "string";
+
 function discoveryError(err: any): string {
 	if (err instanceof McpCallError) return err.message;
-	if (err instanceof FluxError) return `${err.type}: ${err.message}`;
+	if (hasContractCode(err)) return `${err.type}: ${err.message}`;
 	return "Discovery failed unexpectedly";
 }
 
