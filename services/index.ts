@@ -11,6 +11,7 @@ import CostService from "./cost/cost.service";
 import GovernanceService from "./governance/governance.service";
 import LifecycleService from "./lifecycle/lifecycle.service";
 import MarketplaceService from "./marketplace/marketplace.service";
+import McpService from "./mcp/mcp.service";
 import ProvidersService from "./providers/providers.service";
 import RbacService from "./rbac/rbac.service";
 import RuntimeService from "./runtime/runtime.service";
@@ -26,6 +27,7 @@ export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	secrets: SecretsService,
 	providers: ProvidersService,
 	tools: ToolsService,
+	mcp: McpService,
 	budgets: BudgetsService,
 	cost: CostService,
 	billing: BillingService,

@@ -347,7 +347,7 @@ class RunLoop {
 		if (!tool.available) return step("failed", null, { code: "TOOL_UNAVAILABLE", message: `The tool ${call.name} is not available` });
 		const replayed = this.replayed(call);
 		if (replayed !== undefined) return step("completed", { ...(replayed as object), replayed: true }, null);
-		const ids = { org_id: this.run.org_id, tool_id: tool.id, input: call.arguments, run_id: this.run.id, agent_id: this.run.agent_id };
+		const ids = { org_id: this.run.org_id, tool_id: tool.id, input: call.arguments, run_id: this.run.id, agent_id: this.run.agent_id, end_user_id: this.run.end_user_id ?? null };
 		let simulate = this.run.mode === "test" && tool.safety_level !== "safe";
 		if (!approved) {
 			const decision = await this.policyCheck(`tool:${call.name}`, {

@@ -17,6 +17,7 @@ import { executeTool, type ExecuteEnv } from "./execute";
 import { buildTool, buildUpdate } from "./fields";
 import { validateInput } from "./json-schema";
 import { ToolRateLimiter } from "./limits";
+import { McpToolsMixin } from "./mcp-tools";
 import {
 	CREATABLE_TYPES,
 	HTTP_METHODS,
@@ -109,7 +110,8 @@ const ToolsService: Schema<ToolsThis> = {
 		StoreMixin({
 			tools: [{ fields: ["org_id", "name"], unique: true }],
 			tool_invocations: [{ fields: ["tool_id"] }, { fields: ["run_id"] }]
-		})
+		}),
+		McpToolsMixin
 	],
 	settings: { rest: "/tools" },
 	dependencies: ["admin"],
@@ -394,7 +396,9 @@ const ToolsService: Schema<ToolsThis> = {
 					? params => ctx.call("knowledge.search", { ...params, org_id: call.org_id }, { meta: { principal } })
 					: null,
 				mcpCall: present("mcp.callTool")
-					? params => ctx.call("mcp.callTool", { ...params, org_id: call.org_id, run_id: call.run_id, agent_id: call.agent_id, end_user_id: call.end_user_id })
+					? params =>
+						// The MCP module bounds the call by the tool's timeout; the broker's default must not cut it shorter.
+						ctx.call("mcp.callTool", { ...params, org_id: call.org_id, run_id: call.run_id, agent_id: call.agent_id, end_user_id: call.end_user_id }, { timeout: params.timeout_ms + 5000 })
 					: null
 			};
 		},
