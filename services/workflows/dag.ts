@@ -91,8 +91,8 @@ function describeCycle(component: Node[], byId: Map<string, Node>): { start: Nod
 		return false;
 	};
 	search(start);
-	// `path` follows depends_on edges (each step to one it waits for); execution order is the reverse.
-	const order = [...path].reverse();
+	// `path` follows depends_on edges (each step to one it waits for); execution order is the reverse, from the start step.
+	const order = [start.id, ...path.slice(1).reverse()];
 	return { start, text: [...order, order[0]].join(" -> ") };
 }
 

@@ -138,7 +138,7 @@ describe("Workflows through HTTP", () => {
 			[
 				"a cycle, named",
 				[{ id: "a", agent_id: "$E", depends_on: ["b"] }, { id: "b", agent_id: "$E", depends_on: ["a"] }],
-				[["steps[0].depends_on", /cycle: (a -> b -> a|b -> a -> b)/]]
+				[["steps[0].depends_on", /cycle: a -> b -> a/]]
 			],
 			[
 				"a three-step cycle and the step stuck behind it",
@@ -323,7 +323,8 @@ describe("Workflows through HTTP", () => {
 			expect((await api("get", `/workflows/executions/${res.body.id}`, owner)).status).toBe(200);
 			const done = await terminal(res.body.id);
 			expect(done.output).toEqual({ only: "async!" });
-			const waited = await api("post", `/workflows/${wf.id}/execute`, owner, { input: "SLEEP 3000", wait: true, timeout_seconds: 1 });
+			const slow = await workflow([{ id: "only", agent_id: echo }]);
+			const waited = await api("post", `/workflows/${slow.id}/execute`, owner, { input: "SLEEP 3000", wait: true, timeout_seconds: 1 });
 			expect(waited.status).toBe(202);
 			expect(["queued", "running"]).toContain(waited.body.status);
 		});
