@@ -75,28 +75,29 @@ describe("workflow executions across runtime nodes over Redis", () => {
 			const e = await execution();
 			return state(e, "a").status === "completed" && state(e, "b").run_id && state(e, "c").run_id ? e : null;
 		}, 30_000, "step a done and b, c running");
-		const status: any = await watcher.call(`workflow-run.${accepted.id}.status`, {});
+		const actorStatus = () => watcher.call(`workflow-run.${accepted.id}.status`, {}).catch(() => null) as Promise<any>;
+		const status = await until(actorStatus, 10_000, "the workflow-run actor in the registry");
 		expect(runtimes.has(status.node_id)).toBe(true);
 		expect(status.running_steps.sort()).toEqual(["b", "c"]);
+
+		// Every node seen hosting the actor (it lives only as long as the execution runs, so watch the registry rather than poll it).
+		const hosts = new Set<string>([status.node_id]);
+		const noteHosts = () => {
+			for (const svc of watcher.registry.getServiceList({ onlyAvailable: true }) as any[]) if (svc.name === `workflow-run.${accepted.id}`) hosts.add(svc.nodeID);
+		};
+		watcher.localBus.on("$services.changed", noteHosts);
 
 		await stopNode(runtimes.get(status.node_id), "SIGKILL");
 		runtimes.delete(status.node_id);
 		const survivor = [...runtimes.keys()][0];
 
-		const rehomed = await until(async () => {
-			try {
-				return ((await watcher.call(`workflow-run.${accepted.id}.status`, {})) as any).node_id === survivor;
-			} catch {
-				return false;
-			}
-		}, 60_000, "the workflow-run actor on the surviving node");
-		expect(rehomed).toBe(true);
-
 		const done = await until(async () => {
 			const e = await execution();
 			return ["completed", "failed", "cancelled"].includes(e.status) ? e : null;
 		}, 90_000, "the execution to end");
+		watcher.localBus.off("$services.changed", noteHosts);
 		expect(done.status).toBe("completed");
+		expect([...hosts].sort()).toEqual([status.node_id, survivor].sort());
 		expect(done.output).toEqual({ d: "D B A x + C A x" });
 		expect(state(done, "a")).toEqual(state(midway, "a"));
 		expect(state(done, "b").run_id).toBe(state(midway, "b").run_id);
