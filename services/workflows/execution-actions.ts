@@ -72,7 +72,7 @@ export const ExecutionActions: Partial<ServiceSchema<any, Record<string, any>, a
 		listExecutions: {
 			rest: "GET /:workflow_id/executions",
 			access: ["workflows:read"],
-			openapi: { summary: "Executions of a workflow", response: "List:Execution", query: ["status"] },
+			openapi: { summary: "Executions of a workflow", response: "List:Execution" },
 			params: { workflow_id: "string", ...LIST_QUERY, status: query({ type: "enum", values: EXECUTION_STATUSES }) },
 			async handler(this: WorkflowsThis, ctx: Ctx) {
 				const orgId = ctx.meta.principal.org_id;

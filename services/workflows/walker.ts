@@ -57,15 +57,18 @@ export class ExecutionWalker {
 		this.wake();
 	}
 
+	/** Claims the execution and walks it to its end; never rejects (an interrupted walk is re-homed from the journal). */
 	async run(): Promise<void> {
-		const claimed = (await this.broker.call("workflows.claimExecution", { execution_id: this.executionId, node_id: this.nodeId })) as ExecutionDoc | null;
-		if (!claimed) return;
-		this.doc = claimed;
-		for (const step of claimed.definition) this.states.set(step.id, claimed.states[step.id]);
 		try {
+			const claimed = (await this.broker.call("workflows.claimExecution", { execution_id: this.executionId, node_id: this.nodeId })) as ExecutionDoc | null;
+			if (!claimed) return;
+			this.doc = claimed;
+			for (const step of claimed.definition) this.states.set(step.id, claimed.states[step.id]);
 			await this.walk();
 		} catch (err) {
-			if (!(err instanceof Stopped)) throw err;
+			if (!(err instanceof Stopped)) this.onError(err);
+		} finally {
+			this.stop();
 		}
 	}
 
@@ -187,7 +190,7 @@ export class ExecutionWalker {
 			let run: RunView | null;
 			try {
 				run = (await this.broker.call("runtime.awaitRun", { org_id: this.doc.org_id, run_id: runId, timeout_ms: Math.max(1, Math.floor(slice)) }, { timeout: slice + 10_000 })) as RunView | null;
-			} catch (err) {
+			} catch {
 				// The data node is briefly unreachable: try again (the lease decides whether this node still owns the step).
 				await sleep(1000);
 				continue;

@@ -85,7 +85,7 @@ const WorkflowsService: Schema<WorkflowsThis> = {
 		listWorkflows: {
 			rest: "GET /",
 			access: ["workflows:read"],
-			openapi: { summary: "List workflows", response: "List:Workflow", query: ["search", "agent_id"] },
+			openapi: { summary: "List workflows", response: "List:Workflow" },
 			params: { ...LIST_QUERY, search: query({ type: "string", max: 200 }), agent_id: query({ type: "string", max: 64 }) },
 			async handler(this: WorkflowsThis, ctx: Ctx) {
 				const filter: Filter = ctx.params.search ? substringFilter(ctx.params.search, ["name", "description"]) : {};

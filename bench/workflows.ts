@@ -1,0 +1,76 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { ServiceBroker } from "moleculer";
+import { createBroker, stopBroker } from "../lib/broker";
+import { loadConfig } from "../lib/config";
+import type { Principal } from "../lib/principal";
+import { closeSharedRedis } from "../lib/redis";
+
+const KEY = "fgk_WorkflowsBenchKey_0123456789abcdefghijk".slice(0, 44);
+const WARMUP = 30;
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const ms = (n: number) => `${n.toFixed(2)} ms`;
+
+async function timed(times: number, work: (i: number) => Promise<void>): Promise<number[]> {
+	const out: number[] = [];
+	for (let i = 0; i < times + WARMUP; i++) {
+		const start = process.hrtime.bigint();
+		await work(i);
+		if (i >= WARMUP) out.push(Number(process.hrtime.bigint() - start) / 1e6);
+	}
+	return out.sort((a, b) => a - b);
+}
+
+async function setup(broker: ServiceBroker) {
+	const principal: Principal = await broker.call("auth.authenticate", { token: KEY });
+	const meta = { principal };
+	const agent: any = await broker.call("agents.createAgent", { name: "bench-wf-agent", model: "mock-echo" }, { meta });
+	for (const target_state of ["testing", "active"]) await broker.call("lifecycle.promote", { agent_id: agent.id, target_state }, { meta });
+	const create = (name: string, length: number) =>
+		broker.call(
+			"workflows.createWorkflow",
+			{
+				name,
+				steps: Array.from({ length }, (_, i) => ({ id: `s${i}`, agent_id: agent.id, depends_on: i ? [`s${i - 1}`] : [], input_template: i ? `{{steps.s${i - 1}.output}}` : "{{input}}" }))
+			},
+			{ meta }
+		) as Promise<any>;
+	return { meta, agentId: agent.id as string, single: await create("bench-single", 1), chain: await create("bench-chain", 10) };
+}
+
+/**
+ * Workflow step overhead: what an execution adds per step (accept and persist the execution, hand it
+ * to a workflow-run actor, journal each step three times, render templates, finish) over a bare
+ * agent run of the same agent, both measured sequentially in the same process.
+ */
+export async function workflowsBench(): Promise<void> {
+	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "fluxgate-bench-wf-"));
+	const config = loadConfig({ LOG_LEVEL: "error", FLUXGATE_BOOTSTRAP_KEY: KEY, FLUXGATE_ACTOR_CONCURRENCY: "64" }, { port: 0, storeKind: "nedb", dataDir, rateLimitPerMinute: 100_000_000 });
+	const broker = createBroker(config);
+	await broker.start();
+	console.log("workflows: mock-echo agent, one process, embedded store (NeDB files), sequential executions");
+	try {
+		const { meta, agentId, single, chain } = await setup(broker);
+		const execute = async (workflowId: string, input: string) => {
+			const done: any = await broker.call("workflows.execute", { workflow_id: workflowId, input, wait: true }, { meta });
+			if (done.status !== "completed") throw new Error(`execution ended ${done.status}`);
+		};
+		const bare = await timed(300, async i => {
+			const run: any = await broker.call("runtime.execute", { agent_id: agentId, input: `bare ${i}` }, { meta });
+			if (run.status !== "completed") throw new Error(`run ended ${run.status}`);
+		});
+		const one = await timed(300, i => execute(single.id, `one ${i}`));
+		const ten = await timed(60, i => execute(chain.id, `chain ${i}`));
+		const bareP50 = percentile(bare, 50);
+		console.log(`  bare agent run (baseline)          p50 ${ms(bareP50)}  p99 ${ms(percentile(bare, 99))}`);
+		console.log(`  1-step execution                   p50 ${ms(percentile(one, 50))}  p99 ${ms(percentile(one, 99))}`);
+		console.log(`  10-step chain execution            p50 ${ms(percentile(ten, 50))}  p99 ${ms(percentile(ten, 99))}`);
+		console.log(`  step overhead, 1-step workflow     p50 ${ms(percentile(one, 50) - bareP50)}  (target p50 < 3 ms per step)`);
+		console.log(`  step overhead, 10-step chain       p50 ${ms((percentile(ten, 50) - 10 * bareP50) / 10)} per step  (target p50 < 3 ms per step)`);
+	} finally {
+		await stopBroker(broker);
+		await closeSharedRedis();
+		fs.rmSync(dataDir, { recursive: true, force: true });
+	}
+}
