@@ -143,7 +143,7 @@ export class ExecutionWalker {
 				await this.cancelRun(runId);
 				throw err;
 			}
-		}
+		} else if (!state.run_id) await this.journal({ step_id: step.id, run_id: runId });
 		const run = await this.awaitRun(runId, step, startedAt);
 		const totals = { tokens_input: run.tokens_input, tokens_output: run.tokens_output, cost_usd: run.cost_usd };
 		if (run.status === "completed") return this.journal({ step_id: step.id, status: "completed", output: run.output ?? "", error: null, completed_at: nowIso() }, totals);

@@ -1,5 +1,5 @@
 import http from "node:http";
-import { bearer, startApp, type TestApp } from "../helpers/app";
+import { bearer, startApp, storeOf, type TestApp } from "../helpers/app";
 import { auditEntries, expectFieldProblems, keyWithRoles, roleHeaders, sleep, uid } from "../helpers/platform";
 import { until } from "../helpers/cluster";
 
@@ -314,6 +314,17 @@ describe("Workflows through HTTP", () => {
 			});
 		});
 
+		test("at most 10 steps of one execution run at once", async () => {
+			const wide = await workflow(Array.from({ length: 12 }, (_, i) => ({ id: `w${i}`, agent_id: i % 2 ? echo : echo2, input_template: `SLEEP 1000\nw${i}` })));
+			const exe = (await api("post", `/workflows/${wide.id}/execute`, owner, { input: "x", wait: true })).body;
+			expect(exe.status).toBe("completed");
+			expect(Object.keys(exe.output)).toHaveLength(12);
+			const spans = exe.step_states.map((s: any) => [Date.parse(s.started_at), Date.parse(s.completed_at)]);
+			const overlapAt = (t: number) => spans.filter(([from, to]: number[]) => from <= t && t < to).length;
+			const peak = Math.max(...spans.map(([from]: number[]) => overlapAt(from)));
+			expect(peak).toBe(10);
+		});
+
 		test("execute without wait answers 202 with the queued execution as persisted", async () => {
 			const wf = await workflow([{ id: "only", agent_id: echo, input_template: "SLEEP 300\n{{input}}!" }]);
 			const res = await api("post", `/workflows/${wf.id}/execute`, owner, { input: "async" });
@@ -461,6 +472,46 @@ describe("Workflows through HTTP", () => {
 			expect(res.body.error).toMatchObject({ code: "RESOURCE_IN_USE", details: { workflow_ids: [wf.id] } });
 			await api("delete", `/workflows/${wf.id}`, owner).expect(204);
 			expect((await api("delete", `/agents/${testing}`, owner)).status).toBe(204);
+		});
+	});
+
+	describe("recovery from the journal", () => {
+		test("an execution whose node stopped renewing its lease is re-homed: finished steps stay, a started run is adopted", async () => {
+			const wf = await workflow([
+				{ id: "a", agent_id: echo },
+				{ id: "b", agent_id: echo, depends_on: ["a"], input_template: "b saw {{steps.a.output}}" },
+				{ id: "c", agent_id: echo2, depends_on: ["b"], input_template: "c saw {{steps.b.output}}" }
+			]);
+			const orgId = (await api("get", "/auth/me", owner)).body.user?.org_id ?? wf.org_id;
+			// The journal a node left behind when it died: "a" finished, "b" started its run but never wrote the run id.
+			const id = `exe_recovery${uid(4)}`;
+			const now = new Date().toISOString();
+			const orphan: any = await app.broker.call("runtime.startRun", {
+				org_id: orgId, agent_id: echo, input: "b saw journalled A", trigger: "workflow", trigger_ref: id, created_by: null, metadata: { workflow_id: wf.id, execution_id: id, step_id: "b" }
+			});
+			const executions = await storeOf(app.broker).repository("executions");
+			const pending = (step: string) => ({ step_id: step, status: "pending", run_id: null, output: null, error: null, started_at: null, completed_at: null });
+			await executions.forOrg(orgId).insert({
+				id, workflow_id: wf.id, workflow_version: 1, status: "running", input: "in", output: null, error: null, trigger: "api",
+				tokens_input: 0, tokens_output: 0, cost_usd: 0, started_at: now, completed_at: null, definition: wf.steps, created_by: null,
+				states: {
+					a: { ...pending("a"), status: "completed", run_id: "run_from_before", output: "journalled A", started_at: now, completed_at: now },
+					b: { ...pending("b"), status: "running", started_at: now },
+					c: pending("c")
+				},
+				lease_owner: "a-node-that-died", lease_expires_at: new Date(Date.now() + 60_000).toISOString()
+			});
+			// While the lease holds nobody else may take the execution.
+			expect(await app.broker.call("workflows.claimExecution", { execution_id: id, node_id: "intruder" })).toBeNull();
+			await executions.forOrg(orgId).update(id, { lease_expires_at: new Date(Date.now() - 1000).toISOString() });
+			await (app.broker.getLocalService("workflows") as any).sweepOnce();
+			const done = await terminal(id);
+			expect(done.status).toBe("completed");
+			expect(stateOf(done, "a")).toMatchObject({ run_id: "run_from_before", output: "journalled A" });
+			expect(stateOf(done, "b")).toMatchObject({ status: "completed", run_id: orphan.id, output: "b saw journalled A" });
+			expect(done.output).toEqual({ c: "c saw b saw journalled A" });
+			const runs: any = await app.broker.call("runtime.findRuns", { org_id: orgId, filter: { trigger: "workflow", trigger_ref: id }, limit: 50 });
+			expect(runs.items.map((r: any) => r.metadata.step_id).sort()).toEqual(["b", "c"]);
 		});
 	});
 
