@@ -110,4 +110,30 @@ describe("workflow executions across runtime nodes over Redis", () => {
 		expect(runs.every((r: any) => r.status === "completed")).toBe(true);
 		expect(done.tokens_input).toBe(runs.reduce((sum: number, r: any) => sum + r.tokens_input, 0));
 	}, 180_000);
+
+	test("cancel through the gateway stops the actor on its runtime node and cancels the step's run there", async () => {
+		const agents = (await http.get("/api/v1/agents?search=wf-cluster-agent").set(auth)).body.items;
+		const workflow = (
+			await http
+				.post("/api/v1/workflows")
+				.set(auth)
+				.send({ name: "cluster-cancel", steps: [{ id: "long", agent_id: agents[0].id, input_template: "SLEEP 30000\n{{input}}" }, { id: "next", agent_id: agents[0].id, depends_on: ["long"] }] })
+				.expect(201)
+		).body;
+		const accepted = (await http.post(`/api/v1/workflows/${workflow.id}/execute`).set(auth).send({ input: "x" }).expect(202)).body;
+		const running = await until(async () => {
+			const e = (await http.get(`/api/v1/workflows/executions/${accepted.id}`).set(auth)).body;
+			return e.step_states[0].run_id ? e : null;
+		}, 30_000, "the long step's run");
+		const actor = `workflow-run.${accepted.id}`;
+		const host: any = await until(() => watcher.call(`${actor}.status`, {}).catch(() => null), 10_000, "the actor in the registry");
+		expect(host.running_steps).toEqual(["long"]);
+
+		const cancelled = await http.post(`/api/v1/workflows/executions/${accepted.id}/cancel`).set(auth).expect(200);
+		expect(cancelled.body.step_states.map((s: any) => s.status)).toEqual(["cancelled", "skipped"]);
+		await until(async () => !watcher.registry.getServiceList({ onlyAvailable: true }).some((s: any) => s.name === actor), 15_000, "the actor to be removed");
+		const run = (await http.get(`/api/v1/runtime/runs/${running.step_states[0].run_id}`).set(auth)).body;
+		expect(run).toMatchObject({ status: "cancelled", error: { code: "CANCELLED" } });
+		expect((await http.get(`/api/v1/workflows/executions/${accepted.id}`).set(auth)).body.status).toBe("cancelled");
+	}, 90_000);
 });
