@@ -3,10 +3,11 @@ import os from "node:os";
 import path from "node:path";
 import type { ServiceBroker } from "moleculer";
 import { createBroker, stopBroker } from "../lib/broker";
-import { loadConfig } from "../lib/config";
+import { loadConfig, type Config } from "../lib/config";
 import type { Principal } from "../lib/principal";
 import { closeSharedRedis } from "../lib/redis";
 
+const REDIS = process.env.BENCH_REDIS ?? "redis://127.0.0.1:6379";
 const KEY = "fgk_WorkflowsBenchKey_0123456789abcdefghijk".slice(0, 44);
 const WARMUP = 30;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -44,33 +45,57 @@ async function setup(broker: ServiceBroker) {
  * to a workflow-run actor, journal each step three times, render templates, finish) over a bare
  * agent run of the same agent, both measured sequentially in the same process.
  */
-export async function workflowsBench(): Promise<void> {
-	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "fluxgate-bench-wf-"));
-	const config = loadConfig({ LOG_LEVEL: "error", FLUXGATE_BOOTSTRAP_KEY: KEY, FLUXGATE_ACTOR_CONCURRENCY: "64" }, { port: 0, storeKind: "nedb", dataDir, rateLimitPerMinute: 100_000_000 });
+async function node(overrides: Partial<Config>): Promise<ServiceBroker> {
+	const config = loadConfig({ LOG_LEVEL: "error", FLUXGATE_BOOTSTRAP_KEY: KEY, FLUXGATE_ACTOR_CONCURRENCY: "64", FLUXGATE_STORE: "memory" }, { port: 0, rateLimitPerMinute: 100_000_000, ...overrides });
 	const broker = createBroker(config);
 	await broker.start();
-	console.log("workflows: mock-echo agent, one process, embedded store (NeDB files), sequential executions");
+	return broker;
+}
+
+/** Bare runs, then 1-step and 10-step executions of the same agent, all started from `caller`. */
+async function measure(label: string, caller: ServiceBroker, fixtures: Awaited<ReturnType<typeof setup>>, runs: number): Promise<void> {
+	const { meta, agentId, single, chain } = fixtures;
+	const execute = async (workflowId: string, input: string) => {
+		const done: any = await caller.call("workflows.execute", { workflow_id: workflowId, input, wait: true }, { meta });
+		if (done.status !== "completed") throw new Error(`execution ended ${done.status}`);
+	};
+	const bare = await timed(runs, async i => {
+		const run: any = await caller.call("runtime.execute", { agent_id: agentId, input: `bare ${i}` }, { meta });
+		if (run.status !== "completed") throw new Error(`run ended ${run.status}`);
+	});
+	const one = await timed(runs, i => execute(single.id, `one ${i}`));
+	const ten = await timed(Math.ceil(runs / 5), i => execute(chain.id, `chain ${i}`));
+	const bareP50 = percentile(bare, 50);
+	console.log(`  ${label}`);
+	console.log(`    bare agent run (baseline)        p50 ${ms(bareP50)}  p99 ${ms(percentile(bare, 99))}`);
+	console.log(`    1-step execution                 p50 ${ms(percentile(one, 50))}  p99 ${ms(percentile(one, 99))}`);
+	console.log(`    10-step chain execution          p50 ${ms(percentile(ten, 50))}  p99 ${ms(percentile(ten, 99))}`);
+	console.log(`    step overhead, 1-step workflow   p50 ${ms(percentile(one, 50) - bareP50)}  (target p50 < 3 ms per step)`);
+	console.log(`    step overhead, 10-step chain     p50 ${ms((percentile(ten, 50) - 10 * bareP50) / 10)} per step  (target p50 < 3 ms per step)`);
+}
+
+export async function workflowsBench(): Promise<void> {
+	console.log("workflows: mock-echo agent, sequential executions; overhead = execution p50 minus bare runs' p50 of the same agent");
+	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "fluxgate-bench-wf-"));
+	const single = await node({ storeKind: "nedb", dataDir });
 	try {
-		const { meta, agentId, single, chain } = await setup(broker);
-		const execute = async (workflowId: string, input: string) => {
-			const done: any = await broker.call("workflows.execute", { workflow_id: workflowId, input, wait: true }, { meta });
-			if (done.status !== "completed") throw new Error(`execution ended ${done.status}`);
-		};
-		const bare = await timed(300, async i => {
-			const run: any = await broker.call("runtime.execute", { agent_id: agentId, input: `bare ${i}` }, { meta });
-			if (run.status !== "completed") throw new Error(`run ended ${run.status}`);
-		});
-		const one = await timed(300, i => execute(single.id, `one ${i}`));
-		const ten = await timed(60, i => execute(chain.id, `chain ${i}`));
-		const bareP50 = percentile(bare, 50);
-		console.log(`  bare agent run (baseline)          p50 ${ms(bareP50)}  p99 ${ms(percentile(bare, 99))}`);
-		console.log(`  1-step execution                   p50 ${ms(percentile(one, 50))}  p99 ${ms(percentile(one, 99))}`);
-		console.log(`  10-step chain execution            p50 ${ms(percentile(ten, 50))}  p99 ${ms(percentile(ten, 99))}`);
-		console.log(`  step overhead, 1-step workflow     p50 ${ms(percentile(one, 50) - bareP50)}  (target p50 < 3 ms per step)`);
-		console.log(`  step overhead, 10-step chain       p50 ${ms((percentile(ten, 50) - 10 * bareP50) / 10)} per step  (target p50 < 3 ms per step)`);
+		await measure("one process, embedded store (NeDB files)", single, await setup(single), 300);
 	} finally {
-		await stopBroker(broker);
-		await closeSharedRedis();
+		await stopBroker(single);
 		fs.rmSync(dataDir, { recursive: true, force: true });
+	}
+
+	// A data node (workflows, runtime, agents, ...) and a runtime node (agent actors, workflow-run actors) over Redis.
+	const namespace = `bench-wf-${process.pid}`;
+	const data = await node({ transporter: REDIS, namespace, nodeId: "bench-wf-data", services: ["api", "admin", "rbac", "auth", "audit", "agents", "lifecycle", "providers", "secrets", "tools", "runtime", "workflows"] });
+	const runtime = await node({ transporter: REDIS, namespace, nodeId: "bench-wf-runtime", services: ["actors", "workflow-runner"] });
+	try {
+		const fixtures = await setup(data);
+		await data.waitForServices([`agent-actor.${fixtures.agentId}`, "workflow-runner"], 10_000);
+		await measure("data node + runtime node over Redis", data, fixtures, 200);
+	} finally {
+		await stopBroker(runtime);
+		await stopBroker(data);
+		await closeSharedRedis();
 	}
 }

@@ -78,15 +78,12 @@ export class ExecutionJournal {
 
 	/** Journals one step's state (merged into what is stored); null when the writer no longer holds the execution. */
 	async recordStep(orgId: string, executionId: string, nodeId: string, patch: Partial<StepState> & { step_id: string }, totals?: StepTotals): Promise<ExecutionDoc | null> {
-		const scope = this.repo.forOrg(orgId);
-		const current = await scope.findOne({ id: executionId, status: "running", lease_owner: nodeId });
-		if (!current) return null;
-		const before = current.states[patch.step_id];
-		const state: StepState = { ...before, ...patch };
-		const update: Update = { $set: { [`states.${patch.step_id}`]: state, updated_at: nowIso() } };
+		const set: Record<string, unknown> = { updated_at: nowIso() };
+		for (const [field, value] of Object.entries(patch)) if (field !== "step_id" && value !== undefined) set[`states.${patch.step_id}.${field}`] = value;
+		const update: Update = { $set: set };
 		if (totals) update.$inc = { tokens_input: totals.tokens_input, tokens_output: totals.tokens_output, cost_usd: totals.cost_usd };
-		const saved = await scope.updateWhere({ id: executionId, status: "running", lease_owner: nodeId }, update);
-		if (saved && (before?.status !== state.status || before?.run_id !== state.run_id)) this.hooks.stream(executionId, [stepEvent(executionId, state)]);
+		const saved = await this.repo.forOrg(orgId).updateWhere({ id: executionId, status: "running", lease_owner: nodeId }, update);
+		if (saved && (patch.status !== undefined || patch.run_id !== undefined)) this.hooks.stream(executionId, [stepEvent(executionId, saved.states[patch.step_id])]);
 		return saved;
 	}
 
