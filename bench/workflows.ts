@@ -13,14 +13,17 @@ const WARMUP = 30;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const ms = (n: number) => `${n.toFixed(2)} ms`;
 
-async function timed(times: number, work: (i: number) => Promise<void>): Promise<number[]> {
-	const out: number[] = [];
+/** Sequential timings of several workloads, interleaved so that each sees the same machine load. */
+async function interleaved(times: number, work: ((i: number) => Promise<void>)[]): Promise<number[][]> {
+	const out: number[][] = work.map(() => []);
 	for (let i = 0; i < times + WARMUP; i++) {
-		const start = process.hrtime.bigint();
-		await work(i);
-		if (i >= WARMUP) out.push(Number(process.hrtime.bigint() - start) / 1e6);
+		for (let w = 0; w < work.length; w++) {
+			const start = process.hrtime.bigint();
+			await work[w](i);
+			if (i >= WARMUP) out[w].push(Number(process.hrtime.bigint() - start) / 1e6);
+		}
 	}
-	return out.sort((a, b) => a - b);
+	return out.map(t => t.sort((a, b) => a - b));
 }
 
 async function setup(broker: ServiceBroker) {
@@ -59,12 +62,11 @@ async function measure(label: string, caller: ServiceBroker, fixtures: Awaited<R
 		const done: any = await caller.call("workflows.execute", { workflow_id: workflowId, input, wait: true }, { meta });
 		if (done.status !== "completed") throw new Error(`execution ended ${done.status}`);
 	};
-	const bare = await timed(runs, async i => {
+	const bareRun = async (i: number) => {
 		const run: any = await caller.call("runtime.execute", { agent_id: agentId, input: `bare ${i}` }, { meta });
 		if (run.status !== "completed") throw new Error(`run ended ${run.status}`);
-	});
-	const one = await timed(runs, i => execute(single.id, `one ${i}`));
-	const ten = await timed(Math.ceil(runs / 5), i => execute(chain.id, `chain ${i}`));
+	};
+	const [bare, one, ten] = await interleaved(runs, [bareRun, i => execute(single.id, `one ${i}`), i => execute(chain.id, `chain ${i}`)]);
 	const bareP50 = percentile(bare, 50);
 	console.log(`  ${label}`);
 	console.log(`    bare agent run (baseline)        p50 ${ms(bareP50)}  p99 ${ms(percentile(bare, 99))}`);
@@ -75,11 +77,11 @@ async function measure(label: string, caller: ServiceBroker, fixtures: Awaited<R
 }
 
 export async function workflowsBench(): Promise<void> {
-	console.log("workflows: mock-echo agent, sequential executions; overhead = execution p50 minus bare runs' p50 of the same agent");
+	console.log("workflows: mock-echo agent; bare runs, 1-step and 10-step executions interleaved; overhead = execution p50 minus bare-run p50 per step");
 	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "fluxgate-bench-wf-"));
 	const single = await node({ storeKind: "nedb", dataDir });
 	try {
-		await measure("one process, embedded store (NeDB files)", single, await setup(single), 300);
+		await measure("one process, embedded store (NeDB files)", single, await setup(single), 150);
 	} finally {
 		await stopBroker(single);
 		fs.rmSync(dataDir, { recursive: true, force: true });
@@ -92,7 +94,7 @@ export async function workflowsBench(): Promise<void> {
 	try {
 		const fixtures = await setup(data);
 		await data.waitForServices([`agent-actor.${fixtures.agentId}`, "workflow-runner"], 10_000);
-		await measure("data node + runtime node over Redis", data, fixtures, 200);
+		await measure("data node + runtime node over Redis", data, fixtures, 80);
 	} finally {
 		await stopBroker(runtime);
 		await stopBroker(data);
