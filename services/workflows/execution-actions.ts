@@ -169,6 +169,14 @@ export const ExecutionActions: Partial<ServiceSchema<any, Record<string, any>, a
 			handler(this: WorkflowsThis, ctx: Context<{ node_id: string; execution_ids: string[] }>) {
 				return this.journal.renew(ctx.params.node_id, ctx.params.execution_ids);
 			}
+		},
+
+		releaseLeases: {
+			visibility: "public",
+			params: { node_id: "string", execution_ids: { type: "array", items: "string" } },
+			handler(this: WorkflowsThis, ctx: Context<{ node_id: string; execution_ids: string[] }>) {
+				return this.journal.release(ctx.params.node_id, ctx.params.execution_ids);
+			}
 		}
 	},
 

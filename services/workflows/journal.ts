@@ -76,6 +76,15 @@ export class ExecutionJournal {
 		);
 	}
 
+	/** A node shutting down gives its executions up at once, so another node re-homes them at the next sweep. */
+	release(nodeId: string, executionIds: string[]): Promise<number> {
+		if (!executionIds.length) return Promise.resolve(0);
+		return this.repo.platformWide().updateMany(
+			{ id: { $in: executionIds }, status: "running", lease_owner: nodeId },
+			{ $set: { lease_expires_at: new Date(Date.now() - 1).toISOString() } }
+		);
+	}
+
 	/** Journals one step's state (merged into what is stored); null when the writer no longer holds the execution. */
 	async recordStep(orgId: string, executionId: string, nodeId: string, patch: Partial<StepState> & { step_id: string }, totals?: StepTotals): Promise<ExecutionDoc | null> {
 		const set: Record<string, unknown> = { updated_at: nowIso() };

@@ -97,11 +97,15 @@ const WorkflowRunnerService: Schema<RunnerThis> = {
 
 	async stopped(this: RunnerThis) {
 		if (this.leaseTimer) clearInterval(this.leaseTimer);
-		for (const { service, walker } of [...this.hosted.values()]) {
-			walker.stop();
-			await this.broker.destroyService(service);
-		}
+		const hosted = [...this.hosted.entries()];
 		this.hosted.clear();
+		for (const [, { walker }] of hosted) walker.stop();
+		if (hosted.length) {
+			await this.broker
+				.call("workflows.releaseLeases", { node_id: this.broker.nodeID, execution_ids: hosted.map(([id]) => id) })
+				.catch((err: unknown) => this.logger.warn({ err }, "Releasing execution leases failed; they lapse instead"));
+		}
+		for (const [, { service }] of hosted) await this.broker.destroyService(service).catch(() => undefined);
 	}
 };
 

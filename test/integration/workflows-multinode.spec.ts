@@ -136,4 +136,46 @@ describe("workflow executions across runtime nodes over Redis", () => {
 		expect(run).toMatchObject({ status: "cancelled", error: { code: "CANCELLED" } });
 		expect((await http.get(`/api/v1/workflows/executions/${accepted.id}`).set(auth)).body.status).toBe("cancelled");
 	}, 90_000);
+
+	test("a runtime node shutting down (SIGTERM) hands its executions over to a node that joined", async () => {
+		const agents = (await http.get("/api/v1/agents?search=wf-cluster-agent").set(auth)).body.items;
+		const [leaving] = [...runtimes.keys()];
+		const joining = await startNode({ ...common, NODE_ID: "runtime-c", SERVICES: "actors,workflow-runner" });
+		runtimes.set("runtime-c", joining);
+		await until(async () => {
+			const workers = (await http.get("/api/v1/admin/workers").set(auth)).body.items as any[];
+			return workers.some(w => w.node_id === "runtime-c" && w.services.includes("workflow-runner") && w.services.includes(`agent-actor.${agents[0].id}`));
+		}, 30_000, "runtime-c with its runner and the agent actor");
+		const workflow = (
+			await http
+				.post("/api/v1/workflows")
+				.set(auth)
+				.send({
+					name: "cluster-handover",
+					steps: [
+						{ id: "first", agent_id: agents[0].id, input_template: "SLEEP 3000\nfirst {{input}}" },
+						{ id: "second", agent_id: agents[0].id, depends_on: ["first"], input_template: "second after {{steps.first.output}}" }
+					]
+				})
+				.expect(201)
+		).body;
+		// Start executions until one lands on the node that will leave (dispatch is round-robin).
+		let accepted: any;
+		let host: any;
+		for (let i = 0; i < 6 && host?.node_id !== leaving; i++) {
+			accepted = (await http.post(`/api/v1/workflows/${workflow.id}/execute`).set(auth).send({ input: `try ${i}` }).expect(202)).body;
+			host = await until(() => watcher.call(`workflow-run.${accepted.id}.status`, {}).catch(() => null), 10_000, "the actor in the registry");
+		}
+		expect(host.node_id).toBe(leaving);
+		await stopNode(runtimes.get(leaving), "SIGTERM");
+		runtimes.delete(leaving);
+		const done = await until(async () => {
+			const e = (await http.get(`/api/v1/workflows/executions/${accepted.id}`).set(auth)).body;
+			return ["completed", "failed", "cancelled"].includes(e.status) ? e : null;
+		}, 90_000, "the handed-over execution to end");
+		expect(done.status).toBe("completed");
+		expect(done.output).toEqual({ second: `second after first ${accepted.input}` });
+		const runs = (await http.get("/api/v1/runtime/runs?trigger=workflow&limit=200").set(auth)).body.items.filter((r: any) => r.trigger_ref === accepted.id);
+		expect(runs.map((r: any) => r.metadata.step_id).sort()).toEqual(["first", "second"]);
+	}, 180_000);
 });
