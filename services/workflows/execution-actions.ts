@@ -5,6 +5,7 @@ import { nowIso } from "../../lib/time";
 import { LIST_QUERY, listOptions, query } from "../../lib/validation";
 import { SseStream, type RunEvent } from "../runtime/stream";
 import { withIdempotency } from "./idempotency";
+import { cancelStepRun } from "./step-runs";
 import { stepEvent, terminalEvent, type StepTotals, type StreamEvent } from "./journal";
 import { ACTIVE, EXECUTION_STATUSES, MAX_INPUT, pendingState, presentExecution, TERMINAL, type ExecutionDoc, type StepState, type WorkflowStep } from "./model";
 import type { Ctx, WorkflowsThis } from "./workflows.service";
@@ -210,13 +211,8 @@ export const ExecutionActions: Partial<ServiceSchema<any, Record<string, any>, a
 			}
 		},
 
-		/** Stops an agent run a step no longer waits for (the runtime's own cancel, in the execution's org). */
 		async cancelRun(this: WorkflowsThis, orgId: string, runId: string) {
-			try {
-				await this.broker.call("runtime.cancel", { run_id: runId, reason: "the workflow execution stopped waiting for this step" }, { meta: { principal: { org_id: orgId } } });
-			} catch (err: any) {
-				if (err?.type !== "INVALID_STATE_TRANSITION") this.logger.warn({ err, run_id: runId }, "Cancelling a step run failed");
-			}
+			await cancelStepRun(this.broker, orgId, runId).catch((err: unknown) => this.logger.warn({ err, run_id: runId }, "Cancelling a step run failed"));
 		},
 
 		waitForTerminal(this: WorkflowsThis, doc: ExecutionDoc, timeoutMs: number): Promise<ExecutionDoc> {

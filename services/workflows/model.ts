@@ -105,6 +105,18 @@ export const pendingState = (stepId: string): StepState => ({
 	completed_at: null
 });
 
+export function presentState(state: StepState): StepState {
+	return {
+		step_id: state.step_id,
+		status: state.status,
+		run_id: state.run_id ?? null,
+		output: state.output ?? null,
+		error: state.error ?? null,
+		started_at: state.started_at ?? null,
+		completed_at: state.completed_at ?? null
+	};
+}
+
 export function presentWorkflow(doc: WorkflowDoc) {
 	return {
 		id: doc.id,
@@ -127,7 +139,7 @@ export function presentExecution(doc: ExecutionDoc) {
 		status: doc.status,
 		input: doc.input,
 		output: doc.output ?? null,
-		step_states: doc.definition.map(step => doc.states[step.id] ?? pendingState(step.id)),
+		step_states: doc.definition.map(step => presentState(doc.states[step.id] ?? pendingState(step.id))),
 		error: doc.error ?? null,
 		trigger: doc.trigger,
 		tokens_input: doc.tokens_input,

@@ -2,6 +2,7 @@ import type { ServiceBroker } from "moleculer";
 import { nowIso } from "../../lib/time";
 import type { StepTotals } from "./journal";
 import type { ErrorInfo, ExecutionDoc, StepState, WorkflowStep } from "./model";
+import { cancelStepRun } from "./step-runs";
 import { render } from "./template";
 
 /** At most this many steps of one execution run at once (§21). */
@@ -133,7 +134,9 @@ export class ExecutionWalker {
 			try {
 				runId = await this.startRun(step);
 			} catch (err: any) {
-				// A refused run fails the step with the refusal code (a budget refusal still names its blocked run).
+				// A refused run (4xx) fails the step with the refusal code, a budget refusal naming its blocked run;
+				// anything else interrupts the walk, and the re-homed walk finds the run if it was accepted after all.
+				if (!(typeof err?.code === "number" && err.code >= 400 && err.code < 500)) throw err;
 				const refusal = { code: err?.type ?? "INTERNAL_ERROR", message: err?.message ?? "The run was refused" };
 				return this.journal({ step_id: step.id, status: "failed", run_id: err?.data?.run_id ?? null, error: refusal, completed_at: nowIso() });
 			}
@@ -201,9 +204,8 @@ export class ExecutionWalker {
 	}
 
 	private async cancelRun(runId: string): Promise<void> {
-		await this.broker
-			.call("runtime.cancel", { run_id: runId, reason: "the workflow execution stopped waiting for this step" }, { meta: { principal: { org_id: this.doc.org_id } } })
-			.catch(() => undefined);
+		// Best effort: if the runtime is unreachable the run ends by its own timeout, and the step is failed regardless.
+		await cancelStepRun(this.broker, this.doc.org_id, runId).catch(() => undefined);
 	}
 
 	private async finish(status: "completed" | "failed", output?: Record<string, string | null>, error?: ErrorInfo & { step_id: string | null }): Promise<void> {
