@@ -363,6 +363,9 @@ describe("Workflows through HTTP", () => {
 			const reused = await api("post", `/workflows/${wf.id}/execute`, owner, { input: "twice" }).set("Idempotency-Key", key);
 			expect(reused.status).toBe(409);
 			expect(reused.body.error.code).toBe("IDEMPOTENCY_KEY_REUSED");
+			const tooLong = await api("post", `/workflows/${wf.id}/execute`, owner, { input: "once" }).set("Idempotency-Key", "k".repeat(256));
+			expect(tooLong.status).toBe(400);
+			expect(tooLong.body.error.details).toEqual([{ field: "Idempotency-Key", message: "must be 1–255 printable ASCII characters" }]);
 			await terminal(first.body.id);
 			expect((await api("get", `/workflows/${wf.id}/executions`, owner)).body.total).toBe(1);
 		});
