@@ -187,7 +187,10 @@ export class ExecutionWalker {
 			const left = deadline - Date.now();
 			if (left <= 0) {
 				await this.cancelRun(runId);
-				return { id: runId, status: "failed", output: null, error: { code: "TIMEOUT", message: `The step did not finish within ${step.timeout_seconds} s` }, tokens_input: 0, tokens_output: 0, cost_usd: 0 };
+				// The cancelled run's spend still counts toward the execution's totals.
+				const ended = (await this.broker.call("runtime.awaitRun", { org_id: this.doc.org_id, run_id: runId, timeout_ms: 2000 }).catch(() => null)) as RunView | null;
+				const spent = { tokens_input: ended?.tokens_input ?? 0, tokens_output: ended?.tokens_output ?? 0, cost_usd: ended?.cost_usd ?? 0 };
+				return { id: runId, status: "failed", output: null, error: { code: "TIMEOUT", message: `The step did not finish within ${step.timeout_seconds} s` }, ...spent };
 			}
 			const slice = Math.min(AWAIT_SLICE_MS, left);
 			let run: RunView | null;
