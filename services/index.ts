@@ -17,6 +17,8 @@ import RbacService from "./rbac/rbac.service";
 import RuntimeService from "./runtime/runtime.service";
 import SecretsService from "./secrets/secrets.service";
 import ToolsService from "./tools/tools.service";
+import WorkflowRunnerService from "./workflows/runner.service";
+import WorkflowsService from "./workflows/workflows.service";
 
 /** Every service of Fluxgate by name; `SERVICES=a,b` picks some of them for a node. */
 export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
@@ -35,6 +37,8 @@ export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	governance: GovernanceService,
 	runtime: RuntimeService,
 	actors: ActorsService,
+	workflows: WorkflowsService,
+	"workflow-runner": WorkflowRunnerService,
 	auth: AuthService,
 	audit: AuditService,
 	api: ApiService
