@@ -9,6 +9,8 @@ import BudgetsService from "./budgets/budgets.service";
 import CostService from "./cost/cost.service";
 import GovernanceService from "./governance/governance.service";
 import LifecycleService from "./lifecycle/lifecycle.service";
+import ChatService from "./chat/chat.service";
+import PromptsService from "./prompts/prompts.service";
 import ProvidersService from "./providers/providers.service";
 import RbacService from "./rbac/rbac.service";
 import RuntimeService from "./runtime/runtime.service";
@@ -27,7 +29,9 @@ export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	budgets: BudgetsService,
 	cost: CostService,
 	governance: GovernanceService,
+	prompts: PromptsService,
 	runtime: RuntimeService,
+	chat: ChatService,
 	actors: ActorsService,
 	auth: AuthService,
 	audit: AuditService,
