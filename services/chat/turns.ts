@@ -30,6 +30,7 @@ export class SessionSignals {
 				resolve();
 			};
 			const timer = setTimeout(done, ms);
+			timer.unref();
 			set.add(done);
 		});
 	}
