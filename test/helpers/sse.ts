@@ -19,11 +19,19 @@ export interface SseResponse {
 
 /** Sends a request with a real HTTP client and reads the text/event-stream answer until the server closes it. */
 export function requestSse(method: "GET" | "POST", url: string, token: string, body?: unknown, onEvent?: (e: SseEvent) => void): Promise<SseResponse> {
-	return new Promise((resolve, reject) => {
+	return openSse(method, url, token, body, onEvent).done;
+}
+
+/** As `requestSse`, plus `started`: resolves with the status once the response headers arrived. */
+export function openSse(method: "GET" | "POST", url: string, token: string, body?: unknown, onEvent?: (e: SseEvent) => void): { started: Promise<number>; done: Promise<SseResponse> } {
+	let onStart: (status: number) => void = () => undefined;
+	const started = new Promise<number>(resolve => (onStart = resolve));
+	const done = new Promise<SseResponse>((resolve, reject) => {
 		const payload = body === undefined ? undefined : JSON.stringify(body);
 		const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: "text/event-stream" };
 		if (payload !== undefined) headers["Content-Type"] = "application/json";
 		const req = http.request(url, { method, headers }, res => {
+			onStart(res.statusCode as number);
 			let buffer = "";
 			let text = "";
 			const events: SseEvent[] = [];
@@ -54,4 +62,5 @@ export function requestSse(method: "GET" | "POST", url: string, token: string, b
 		if (payload !== undefined) req.write(payload);
 		req.end();
 	});
+	return { started, done };
 }
