@@ -144,7 +144,7 @@ export class Conversations {
 		const started = Date.now();
 		const messages = this.messagesOf(orgId);
 		for (;;) {
-			const mine = await messages.findOne({ session_id: sessionId, run_id: runId, role: "assistant" });
+			const mine = await this.replyOf(orgId, sessionId, runId);
 			if (!mine) {
 				// Accepted runs get their message id a moment after the run exists; a run without one is not ordered.
 				if (Date.now() - started > UNKNOWN_RUN_GRACE_MS) return true;
@@ -167,7 +167,7 @@ export class Conversations {
 	/** The model's context for a reply: the session's settled messages before it, oldest first (§19). */
 	async history(orgId: string, sessionId: string, runId: string): Promise<{ role: "user" | "assistant"; content: string }[]> {
 		const messages = this.messagesOf(orgId);
-		const mine = await messages.findOne({ session_id: sessionId, run_id: runId, role: "assistant" });
+		const mine = await this.replyOf(orgId, sessionId, runId);
 		if (!mine) return [];
 		// `seq - 1` is this reply's own user message: it is the run's input.
 		const before = await messages.find(
@@ -175,6 +175,18 @@ export class Conversations {
 			{ sort: { seq: -1 }, limit: HISTORY_LIMIT }
 		);
 		return before.reverse().map(m => ({ role: m.role, content: m.content }));
+	}
+
+	/**
+	 * The reply a run answers. Right after `runtime.startRun` the reply does not carry the run id yet:
+	 * then it is the session's reply without a run, as sends of a session are accepted one at a time.
+	 */
+	private async replyOf(orgId: string, sessionId: string, runId: string): Promise<MessageDoc | null> {
+		const messages = this.messagesOf(orgId);
+		return (
+			(await messages.findOne({ session_id: sessionId, run_id: runId, role: "assistant" })) ??
+			(await messages.findOne({ session_id: sessionId, run_id: null, role: "assistant", status: "pending" }))
+		);
 	}
 
 	/** Every message is also a `session` memory entry (§4), when the memory module runs. */
