@@ -83,7 +83,8 @@ export class Conversations {
 				throw err;
 			}
 			assistant = (await messages.update(assistant.id, { run_id: run.id })) as MessageDoc;
-			await sessions.update(session.id, { ...(current.title == null ? { title: content.slice(0, TITLE_FROM_MESSAGE_CHARS) } : {}), last_message_at: now }, { $inc: { message_count: 2 } });
+			const untitledFirst = current.title == null && !current.message_count;
+			await sessions.update(session.id, { ...(untitledFirst ? { title: content.slice(0, TITLE_FROM_MESSAGE_CHARS) } : {}), last_message_at: now }, { $inc: { message_count: 2 } });
 			await this.remember(session, "user", content);
 			return { user, assistant };
 		});
