@@ -105,6 +105,8 @@ export class Conversations {
 	async stream(sent: Sent): Promise<SseStream["body"]> {
 		const { org_id: orgId, id: messageId, run_id: runId } = sent.assistant;
 		const sse = new SseStream();
+		// A comment at once sends the response head: until the first token the client would otherwise see nothing.
+		sse.body.write(": keep-alive\n\n");
 		let finished = false;
 		const finish = async (run: FinishedRun) => {
 			if (finished) return;

@@ -1,6 +1,6 @@
 import { bearer, startApp, type TestApp } from "../helpers/app";
 import { auditEntries, createOrgWithOwner, expectFieldProblems, keyWithRoles, uid } from "../helpers/platform";
-import { requestSse } from "../helpers/sse";
+import { openSse, requestSse } from "../helpers/sse";
 
 let app: TestApp;
 let owner: Record<string, string>;
@@ -375,4 +375,39 @@ describe("Chat streaming (§19 rows 6 and 8, §0.13)", () => {
 		}
 		expect(assistant).toMatchObject({ status: "completed", content: "still answered after the client left" });
 	});
+
+	it("keeps the stream open while the run waits for an approval, and holds the session's next message until it ends", async () => {
+		const tool = await req("post", "/tools", owner, { name: `wipe_${uid(3)}`, description: "Wipe", type: "function", config: { function: "echo" }, safety_level: "dangerous" });
+		expect(tool.status).toBe(201);
+		const gated = await makeAgent(owner, "active", { model: "mock-tools", tools: [tool.body.id] });
+		const s = (await req("post", "/chat/sessions", owner, { agent_id: gated.id })).body;
+		const first = openSse("POST", `${app.url}/api/v1/chat/sessions/${s.id}/stream`, app.ownerKey, { content: `CALL ${tool.body.name} {"all":true}` });
+		expect(await first.started).toBe(200);
+		let streamEnded = false;
+		void first.done.then(() => (streamEnded = true));
+		const firstRunId = (await messagesOf(s.id)).items[1].run_id;
+		const acceptedAt = Date.now();
+		let approval: any;
+		for (let i = 0; i < 100 && !approval; i++) {
+			approval = (await req("get", `/governance/approvals?run_id=${firstRunId}`, owner)).body.items[0];
+			if (!approval) await new Promise(r => setTimeout(r, 50));
+		}
+		expect((await runOf(firstRunId)).status).toBe("awaiting_approval");
+		expect(Date.now() - acceptedAt).toBeLessThan(5_000);
+		const second = req("post", `/chat/sessions/${s.id}/messages`, owner, { content: "and after that?" });
+		await new Promise(r => setTimeout(r, 800));
+		const waiting = (await messagesOf(s.id)).items[3];
+		expect(waiting).toMatchObject({ role: "assistant", status: "pending" });
+		expect((await runOf(waiting.run_id)).status).toBe("queued");
+		expect(streamEnded).toBe(false);
+		expect((await req("post", `/governance/approvals/${approval.id}/approve`, owner, {})).status).toBe(200);
+		const streamed = await first.done;
+		const last = streamed.events[streamed.events.length - 1];
+		expect(last).toMatchObject({ event: "message.completed", data: { status: "completed" } });
+		expect(last.data.content).toContain(`TOOL_RESULT ${tool.body.name}`);
+		const reply = await second;
+		expect(reply.body).toMatchObject({ status: "completed", content: "and after that?" });
+		const [run1, run2] = [await runOf(firstRunId), await runOf(reply.body.run_id)];
+		expect(Date.parse(run2.started_at)).toBeGreaterThanOrEqual(Date.parse(run1.completed_at));
+	}, 30_000);
 });
