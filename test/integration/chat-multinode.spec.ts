@@ -97,6 +97,17 @@ describe("chat sessions across runtime nodes over Redis", () => {
 		}
 	}
 
+	test("chat runs are routed to the agent's actors by session id (Moleculer's shard strategy)", async () => {
+		// The strategy travels with the action definition: the observer's registry learned it from the runtime nodes.
+		const endpoints = (watcher.registry as any).actions.get(`agent-actor.${agent.id}.chat`);
+		expect(endpoints.strategy.constructor.name).toBe("ShardStrategy");
+		expect(endpoints.strategy.opts.shardKey).toBe("session_id");
+		const nodeOf = (session_id: string) => endpoints.strategy.select(endpoints.endpoints, { params: { session_id } }).id;
+		const picks = Array.from({ length: 40 }, (_, i) => `chs_${i}`).map(nodeOf);
+		expect(new Set(picks)).toEqual(new Set(["runtime-a", "runtime-b"]));
+		expect(Array.from({ length: 40 }, (_, i) => `chs_${i}`).map(nodeOf)).toEqual(picks);
+	});
+
 	test("a burst of messages to one session is answered in send order, one message at a time", async () => {
 		const session = await openSession();
 		// Mixed durations: without the session mailbox the short ones would overtake the long ones.
