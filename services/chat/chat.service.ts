@@ -5,6 +5,7 @@ import { newId } from "../../lib/ids";
 import type { Principal } from "../../lib/principal";
 import type { Schema } from "../../lib/schema";
 import type { Filter, Repository } from "../../lib/store";
+import { nowIso } from "../../lib/time";
 import { LIST_QUERY, listOptions, query } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
 import { Conversations, type Sent } from "./conversations";
@@ -137,8 +138,9 @@ const ChatService: Schema<ChatThis> = {
 				if (closing) set.status = "closed";
 				if (!Object.keys(set).length) return presentSession(session);
 				const repo = this.repos.sessions.forOrg(session.org_id);
-				const updated = closing ? await repo.updateWhere({ id: session.id, status: "active" }, { $set: { ...set, updated_at: new Date().toISOString() } }) : await repo.update(session.id, set);
-				if (!updated) throw errors.invalidStateTransition("closed", "closed");
+				// Closing is a compare-and-set, so two concurrent closes announce it once.
+				const updated = await repo.updateWhere(closing ? { id: session.id, status: "active" } : { id: session.id }, { $set: { ...set, updated_at: nowIso() } });
+				if (!updated) return presentSession(await this.requireSession(session.org_id, session.id));
 				if (closing) ctx.broadcast("chat.session_closed", { org_id: session.org_id, session_id: session.id, agent_id: session.agent_id });
 				return presentSession(updated);
 			}
