@@ -186,6 +186,7 @@ const ChatService: Schema<ChatThis> = {
 			},
 			async handler(this: ChatThis, ctx: Ctx) {
 				const session = await this.requireSession(ctx.meta.principal.org_id, ctx.params.session_id);
+				await this.conversations.settlePendingOf(session.org_id, session.id);
 				const filter: Filter = { session_id: session.id };
 				if (ctx.params.role) filter.role = ctx.params.role;
 				if (ctx.params.status) filter.status = ctx.params.status;

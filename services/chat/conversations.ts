@@ -156,15 +156,27 @@ export class Conversations {
 			}
 			const earlier = await messages.find({ session_id: sessionId, role: "assistant", status: "pending", seq: { $lt: mine.seq } });
 			if (!earlier.length) return true;
-			for (const message of earlier) {
-				if (!message.run_id) continue;
-				const run = await this.broker.call<FinishedRun | null, object>("runtime.awaitRun", { org_id: orgId, run_id: message.run_id, timeout_ms: 1 });
-				if (run && TERMINAL.has(run.status)) await this.settle(orgId, run);
-			}
+			await this.settleEnded(orgId, earlier);
 			const left = timeoutMs - (Date.now() - started);
 			if (left <= 0) return false;
 			await this.settled.wait(sessionId, Math.min(left, TURN_POLL_MS));
 		}
+	}
+
+	/**
+	 * Settles pending replies whose runs ended without this service hearing of it (a run event
+	 * missed while the chat node restarted).
+	 */
+	async settleEnded(orgId: string, pending: MessageDoc[]): Promise<void> {
+		for (const message of pending) {
+			if (!message.run_id) continue;
+			const run = await this.broker.call<FinishedRun | null, object>("runtime.awaitRun", { org_id: orgId, run_id: message.run_id, timeout_ms: 1 });
+			if (run && TERMINAL.has(run.status)) await this.settle(orgId, run);
+		}
+	}
+
+	async settlePendingOf(orgId: string, sessionId: string): Promise<void> {
+		await this.settleEnded(orgId, await this.messagesOf(orgId).find({ session_id: sessionId, role: "assistant", status: "pending" }));
 	}
 
 	/** The model's context for a reply: the session's settled messages before it, oldest first (§19). */

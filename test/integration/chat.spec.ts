@@ -1,4 +1,4 @@
-import { bearer, startApp, type TestApp } from "../helpers/app";
+import { bearer, startApp, storeOf, type TestApp } from "../helpers/app";
 import { auditEntries, createOrgWithOwner, expectFieldProblems, keyWithRoles, uid } from "../helpers/platform";
 import { openSse, requestSse } from "../helpers/sse";
 
@@ -278,6 +278,15 @@ describe("Chat messages (§19 rows 6–7)", () => {
 		// The other session's 400 ms reply overlapped the first one instead of waiting behind it.
 		expect(Date.parse(elsewhere.started_at)).toBeLessThan(Date.parse(runs[0].completed_at));
 		expect((await messagesOf(s.id)).items.map((m: any) => m.content)).toEqual(["SLEEP 400\nfirst", "first", "SLEEP 50\nsecond", "second", "third", "third"]);
+	});
+
+	it("settles a reply whose run ended while the chat service did not hear of it", async () => {
+		const s = await openSession();
+		const reply = (await req("post", `/chat/sessions/${s.id}/messages`, owner, { content: "heard?" })).body;
+		const messages = await storeOf(app.broker).repository("messages");
+		await messages.forOrg(s.org_id).update(reply.id, { status: "pending", content: "" });
+		const listed = (await messagesOf(s.id, "role=assistant")).items[0];
+		expect(listed).toMatchObject({ id: reply.id, status: "completed", content: "heard?" });
 	});
 
 	it("deletes a session with its messages; its runs are kept", async () => {
