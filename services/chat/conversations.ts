@@ -194,14 +194,15 @@ export class Conversations {
 
 	/**
 	 * The reply a run answers. Right after `runtime.startRun` the reply does not carry the run id yet:
-	 * then it is the session's reply without a run, as sends of a session are accepted one at a time.
+	 * then it is the session's latest reply without a run (sends of a session are accepted one at a
+	 * time per node; with several chat nodes, taking the latest can only make a run wait, never jump ahead).
 	 */
 	private async replyOf(orgId: string, sessionId: string, runId: string): Promise<MessageDoc | null> {
 		const messages = this.messagesOf(orgId);
-		return (
-			(await messages.findOne({ session_id: sessionId, run_id: runId, role: "assistant" })) ??
-			(await messages.findOne({ session_id: sessionId, run_id: null, role: "assistant", status: "pending" }))
-		);
+		const linked = await messages.findOne({ session_id: sessionId, run_id: runId, role: "assistant" });
+		if (linked) return linked;
+		const [latest] = await messages.find({ session_id: sessionId, run_id: null, role: "assistant", status: "pending" }, { sort: { seq: -1 }, limit: 1 });
+		return latest ?? null;
 	}
 
 	/** Every message is also a `session` memory entry (§4), when the memory module runs. */
