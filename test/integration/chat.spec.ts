@@ -280,6 +280,29 @@ describe("Chat messages (§19 rows 6–7)", () => {
 		expect((await messagesOf(s.id)).items.map((m: any) => m.content)).toEqual(["SLEEP 400\nfirst", "first", "SLEEP 50\nsecond", "second", "third", "third"]);
 	});
 
+	it("a session's waiting messages do not hold its org's run slots: other sessions keep going", async () => {
+		const org = await createOrgWithOwner(app);
+		expect((await req("put", `/admin/orgs/${org.org.id}`, owner, { limits: { max_concurrent_runs: 2 } })).status).toBe(200);
+		const auth = bearer(org.ownerKey);
+		const theirAgent = await makeAgent(auth, "testing");
+		const open = async () => (await app.http.post("/api/v1/chat/sessions").set(auth).send({ agent_id: theirAgent.id })).body;
+		const [busy, quiet] = [await open(), await open()];
+		const burst = [];
+		for (let i = 0; i < 4; i++) {
+			const sse = openSse("POST", `${app.url}/api/v1/chat/sessions/${busy.id}/stream`, org.ownerKey, { content: `SLEEP 400\nbusy ${i}` });
+			expect(await sse.started).toBe(200);
+			burst.push(sse.done);
+		}
+		const quick = (await app.http.post(`/api/v1/chat/sessions/${quiet.id}/messages`).set(auth).send({ content: "quick" })).body;
+		await Promise.all(burst);
+		const busyRuns = await Promise.all(
+			(await app.http.get(`/api/v1/chat/sessions/${busy.id}/messages?role=assistant&order=asc`).set(auth)).body.items.map(async (m: any) => (await app.http.get(`/api/v1/runtime/runs/${m.run_id}`).set(auth)).body)
+		);
+		const quickRun = (await app.http.get(`/api/v1/runtime/runs/${quick.run_id}`).set(auth)).body;
+		expect(quickRun.status).toBe("completed");
+		expect(Date.parse(quickRun.completed_at)).toBeLessThan(Date.parse(busyRuns[1].completed_at));
+	});
+
 	it("settles a reply whose run ended while the chat service did not hear of it", async () => {
 		const s = await openSession();
 		const reply = (await req("post", `/chat/sessions/${s.id}/messages`, owner, { content: "heard?" })).body;

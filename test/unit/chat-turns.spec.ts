@@ -1,6 +1,7 @@
 import { Mailbox } from "../../services/actors/mailbox";
 import { SessionMailbox } from "../../services/actors/session-mailbox";
 import { KeyedLock, SessionSignals } from "../../services/chat/turns";
+import { FairDispatcher } from "../../services/runtime/dispatcher";
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -68,5 +69,27 @@ describe("session ordering", () => {
 		// Finished sessions leave no trace behind.
 		await sleep(5);
 		expect(sessions.sessions).toBe(0);
+	});
+});
+
+describe("the run dispatcher and chat sessions", () => {
+	it("hands a session's next run to an actor only when the previous one finished, without holding the org's slots", async () => {
+		const dispatched: string[] = [];
+		const dispatcher = new FairDispatcher(async () => 2, async run => (dispatched.push(run.run_id), true));
+		const run = (id: string, session?: string) => ({ run_id: id, org_id: "o", agent_id: "a", ...(session ? { session_id: session } : {}) });
+		for (const r of [run("a1", "A"), run("a2", "A"), run("a3", "A"), run("b1", "B"), run("x1")]) dispatcher.enqueue(r);
+		await sleep(10);
+		// a2 and a3 wait behind a1; b1 takes the org's second slot; x1 waits for a slot.
+		expect(dispatched).toEqual(["a1", "b1"]);
+		dispatcher.finished("o", "a1");
+		await sleep(10);
+		expect(dispatched).toEqual(["a1", "b1", "a2"]);
+		dispatcher.finished("o", "b1");
+		await sleep(10);
+		expect(dispatched).toEqual(["a1", "b1", "a2", "x1"]);
+		dispatcher.finished("o", "a2");
+		dispatcher.finished("o", "x1");
+		await sleep(10);
+		expect(dispatched).toEqual(["a1", "b1", "a2", "x1", "a3"]);
 	});
 });
