@@ -4,6 +4,7 @@ import * as errors from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { Repository } from "../../lib/store";
 import { nowIso } from "../../lib/time";
+import { TERMINAL, type RunStatus } from "../runtime/runs";
 import { RunHub, SseStream, type RunEvent } from "../runtime/stream";
 import {
 	HISTORY_LIMIT, presentMessage, replyFields, REPLY_WAIT_MS, TITLE_FROM_MESSAGE_CHARS,
@@ -11,7 +12,7 @@ import {
 } from "./model";
 import { KeyedLock, SessionSignals } from "./turns";
 
-const TERMINAL = new Set(["completed", "failed", "cancelled", "blocked"]);
+const isTerminal = (run: FinishedRun | null): run is FinishedRun => !!run && TERMINAL.has(run.status as RunStatus);
 const TURN_POLL_MS = 1_000;
 /** A turn check for a run whose message is not stored yet (its send is still being accepted) waits this long at most. */
 const UNKNOWN_RUN_GRACE_MS = 5_000;
@@ -97,8 +98,8 @@ export class Conversations {
 			{ org_id: sent.assistant.org_id, run_id: sent.assistant.run_id, timeout_ms: REPLY_WAIT_MS },
 			{ timeout: REPLY_WAIT_MS + 10_000 }
 		);
-		const settled = run && TERMINAL.has(run.status) ? await this.settle(sent.assistant.org_id, run) : null;
-		return presentMessage(settled ?? ((await this.messagesOf(sent.assistant.org_id).get(sent.assistant.id)) as MessageDoc));
+		const settled = isTerminal(run) ? await this.settle(sent.assistant.org_id, run) : null;
+		return presentMessage(settled ?? (await this.messagesOf(sent.assistant.org_id).get(sent.assistant.id)) ?? sent.assistant);
 	}
 
 	/** `message.delta` per token of the run, then `message.completed` or `error` (§19 row 8). */
@@ -111,7 +112,7 @@ export class Conversations {
 		const finish = async (run: FinishedRun) => {
 			if (finished) return;
 			finished = true;
-			const message = (await this.settle(orgId, run)) ?? ((await this.messagesOf(orgId).get(messageId)) as MessageDoc);
+			const message = (await this.settle(orgId, run)) ?? (await this.messagesOf(orgId).get(messageId)) ?? sent.assistant;
 			if (message.status === "completed") sse.send("message.completed", presentMessage(message));
 			else sse.send("error", { code: message.error?.code ?? "INTERNAL_ERROR", message: message.error?.message ?? "The reply failed", message_id: messageId });
 			setImmediate(() => sse.close());
@@ -124,7 +125,7 @@ export class Conversations {
 		sse.whenClosed(unsubscribe);
 		// The run may have ended before the subscription existed.
 		const current = await this.broker.call<FinishedRun | null, object>("runtime.awaitRun", { org_id: orgId, run_id: runId, timeout_ms: 1 });
-		if (current && TERMINAL.has(current.status)) await finish(current);
+		if (isTerminal(current)) await finish(current);
 		return sse.body;
 	}
 
@@ -171,10 +172,11 @@ export class Conversations {
 		for (const message of pending) {
 			if (!message.run_id) continue;
 			const run = await this.broker.call<FinishedRun | null, object>("runtime.awaitRun", { org_id: orgId, run_id: message.run_id, timeout_ms: 1 });
-			if (run && TERMINAL.has(run.status)) await this.settle(orgId, run);
+			if (isTerminal(run)) await this.settle(orgId, run);
 		}
 	}
 
+	/** Before a session's messages are read: its replies whose run already ended show as settled. */
 	async settlePendingOf(orgId: string, sessionId: string): Promise<void> {
 		await this.settleEnded(orgId, await this.messagesOf(orgId).find({ session_id: sessionId, role: "assistant", status: "pending" }));
 	}
