@@ -1,3 +1,4 @@
+import { chatBench } from "./chat";
 import { gatewayBench } from "./gateway";
 import { guardsBench } from "./guards";
 import { runtimeBench } from "./runtime";
@@ -7,7 +8,8 @@ const SUITES: Record<string, () => Promise<void>> = {
 	gateway: () => gatewayBench(),
 	runtime: () => runtimeBench(),
 	guards: () => guardsBench(),
-	workflows: () => workflowsBench()
+	workflows: () => workflowsBench(),
+	chat: () => chatBench()
 };
 
 async function main() {

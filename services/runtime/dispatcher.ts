@@ -2,6 +2,8 @@ export interface QueuedRun {
 	run_id: string;
 	org_id: string;
 	agent_id: string;
+	/** Chat runs: their session, whose runs an actor executes in order. */
+	session_id?: string;
 }
 
 export type Throttle = { key: string; concurrency: number } | null;
@@ -16,6 +18,9 @@ export class FairDispatcher {
 	private readonly inFlight = new Map<string, Set<string>>();
 	private readonly throttled = new Map<string, Set<string>>();
 	private readonly throttleKeyOf = new Map<string, string>();
+	/** Chat sessions with a run handed to an actor: their next run waits here, holding no org slot (§19). */
+	private readonly busySessions = new Set<string>();
+	private readonly sessionOfRun = new Map<string, string>();
 	private pumping = false;
 	private again = false;
 
@@ -43,6 +48,11 @@ export class FairDispatcher {
 
 	finished(orgId: string, runId: string): void {
 		this.inFlight.get(orgId)?.delete(runId);
+		const session = this.sessionOfRun.get(runId);
+		if (session) {
+			this.busySessions.delete(session);
+			this.sessionOfRun.delete(runId);
+		}
 		const key = this.throttleKeyOf.get(runId);
 		if (key) {
 			this.throttled.get(key)?.delete(runId);
@@ -59,9 +69,11 @@ export class FairDispatcher {
 		return n;
 	}
 
-	/** Takes the first run of the queue that no throttle holds back. */
+	/** Takes the first run of the queue that no throttle holds back and whose chat session is not busy. */
 	private async firstStartable(queue: QueuedRun[]): Promise<QueuedRun | null> {
 		for (let i = 0; i < queue.length; i++) {
+			const session = queue[i].session_id;
+			if (session && this.busySessions.has(session)) continue;
 			const throttle = await this.throttleOf(queue[i]);
 			if (throttle) {
 				const running = this.throttled.get(throttle.key) ?? new Set<string>();
@@ -97,6 +109,10 @@ export class FairDispatcher {
 						const next = await this.firstStartable(queue);
 						if (!next) continue;
 						this.markInFlight(orgId, next.run_id);
+						if (next.session_id) {
+							this.busySessions.add(next.session_id);
+							this.sessionOfRun.set(next.run_id, next.session_id);
+						}
 						if (await this.dispatch(next)) progressed = true;
 						else {
 							// No actor could take it now: it stays queued for the sweeper to retry.
