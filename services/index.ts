@@ -12,6 +12,8 @@ import LifecycleService from "./lifecycle/lifecycle.service";
 import ProvidersService from "./providers/providers.service";
 import RbacService from "./rbac/rbac.service";
 import RuntimeService from "./runtime/runtime.service";
+import SchedulerService from "./schedules/scheduler.service";
+import SchedulesService from "./schedules/schedules.service";
 import SecretsService from "./secrets/secrets.service";
 import ToolsService from "./tools/tools.service";
 
@@ -29,6 +31,9 @@ export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	governance: GovernanceService,
 	runtime: RuntimeService,
 	actors: ActorsService,
+	schedules: SchedulesService,
+	// Fires schedule ticks; run it on any number of nodes (gateway and runtime nodes), each tick fires once.
+	scheduler: SchedulerService,
 	auth: AuthService,
 	audit: AuditService,
 	api: ApiService
