@@ -1,11 +1,13 @@
 import { gatewayBench } from "./gateway";
 import { guardsBench } from "./guards";
 import { runtimeBench } from "./runtime";
+import { schedulesBench } from "./schedules";
 
 const SUITES: Record<string, () => Promise<void>> = {
 	gateway: () => gatewayBench(),
 	runtime: () => runtimeBench(),
-	guards: () => guardsBench()
+	guards: () => guardsBench(),
+	schedules: () => schedulesBench()
 };
 
 async function main() {

@@ -63,11 +63,13 @@ export class Firing {
 		};
 
 		if (now.getTime() - Date.parse(tick) > LATE_TICK_GRACE_MS) return skip("missed", false);
-		const settings = await callIfPresent<{ maintenance_mode?: boolean } | null>(this.broker, "admin.currentSettings", {}, null, ctx);
+		const [settings, org, agent] = await Promise.all([
+			callIfPresent<{ maintenance_mode?: boolean } | null>(this.broker, "admin.currentSettings", {}, null, ctx),
+			callIfPresent<{ status?: string } | null>(this.broker, "admin.getOrg", { id: orgId }, null, ctx),
+			callIfPresent<{ status: string } | null>(this.broker, "agents.get", { org_id: orgId, agent_id: doc.agent_id }, null, ctx)
+		]);
 		if (settings?.maintenance_mode) return skip("maintenance", false);
-		const org = await callIfPresent<{ status?: string } | null>(this.broker, "admin.getOrg", { id: orgId }, null, ctx);
 		if (org?.status === "suspended") return skip("org_suspended", false);
-		const agent = await callIfPresent<{ status: string } | null>(this.broker, "agents.get", { org_id: orgId, agent_id: doc.agent_id }, null, ctx);
 		if (!agent) return skip("agent_not_found", true);
 		if (NOT_RUNNABLE_STATES.has(agent.status)) return skip(`agent_${agent.status}` as SkipReason, true);
 

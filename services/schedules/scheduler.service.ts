@@ -110,7 +110,8 @@ const SchedulerService: Schema<SchedulerThis> = {
 			}
 			try {
 				const key = `${this.config.namespace}:schedule-tick:${id}:${Date.parse(tick)}`;
-				return (await redis.set(key, this.broker.nodeID, "PX", CLAIM_TTL_MS, "NX")) === "OK";
+				// The value says who claimed the tick and when (operators and the benchmark read it).
+				return (await redis.set(key, `${this.broker.nodeID}@${Date.now()}`, "PX", CLAIM_TTL_MS, "NX")) === "OK";
 			} catch (err) {
 				// Without Redis the schedules service's conditional update still lets the tick through once.
 				this.logger.warn({ err }, `Schedule ${id}: Redis claim failed; relying on the store's guard`);

@@ -42,7 +42,7 @@ describe("schedule ticks across scheduler nodes over Redis", () => {
 	async function claims(scheduleId: string): Promise<Map<number, string>> {
 		const keys = await redis.keys(`${namespace}:schedule-tick:${scheduleId}:*`);
 		const owners = keys.length ? await redis.mget(...keys) : [];
-		return new Map(keys.map((key, i) => [Number(key.split(":").pop()), owners[i] as string]));
+		return new Map(keys.map((key, i) => [Number(key.split(":").pop()), String(owners[i]).split("@")[0]]));
 	}
 
 	const runsOf = async (scheduleId: string): Promise<any[]> =>
