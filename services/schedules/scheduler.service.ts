@@ -16,6 +16,7 @@ interface SchedulerThis extends PlatformThis {
 	localClaims: Map<string, number>;
 	resyncTimer: NodeJS.Timeout | null;
 	syncing: Promise<void> | null;
+	schedulesAvailable: boolean;
 	[k: string]: any;
 }
 
@@ -42,7 +43,9 @@ const SchedulerService: Schema<SchedulerThis> = {
 		},
 		// The schedules service came up somewhere (or came back): learn its schedules.
 		"$services.changed"(this: SchedulerThis) {
-			if (!this.armed.size) this.sync();
+			const available = (this.broker.registry as any).actions.isAvailable("schedules.armed");
+			if (available && !this.schedulesAvailable) this.sync();
+			this.schedulesAvailable = available;
 		}
 	},
 
@@ -50,7 +53,8 @@ const SchedulerService: Schema<SchedulerThis> = {
 		sync(this: SchedulerThis): Promise<void> {
 			if (this.syncing) return this.syncing;
 			this.syncing = (async () => {
-				if (!(this.broker.registry as any).actions.isAvailable("schedules.armed")) return;
+				this.schedulesAvailable = (this.broker.registry as any).actions.isAvailable("schedules.armed");
+				if (!this.schedulesAvailable) return;
 				const list = (await this.broker.call("schedules.armed")) as ArmedSchedule[];
 				const seen = new Set<string>();
 				for (const schedule of list) {
@@ -125,6 +129,7 @@ const SchedulerService: Schema<SchedulerThis> = {
 		this.localClaims = new Map();
 		this.resyncTimer = null;
 		this.syncing = null;
+		this.schedulesAvailable = false;
 	},
 
 	async started(this: SchedulerThis) {
