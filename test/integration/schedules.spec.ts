@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { bearer, startApp, storeOf, type TestApp } from "../helpers/app";
 import { until } from "../helpers/cluster";
 import { auditEntries, createOrgWithOwner, keyWithRoles, sleep, uid } from "../helpers/platform";
@@ -481,4 +484,36 @@ describe("permissions and audit", () => {
 		const entries = await auditEntries(app, app.ownerKey, { resource_id: s.id });
 		expect(entries.map(e => e.action).sort()).toEqual(["schedule.create", "schedule.delete", "schedule.trigger", "schedule.update"]);
 	});
+});
+
+describe("restart", () => {
+	it("ticks missed while the platform was down are skipped, not replayed: next_run_at moves to the next future tick", async () => {
+		const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "fluxgate-schedules-"));
+		let first: TestApp | null = await startApp({ storeKind: "nedb", dataDir });
+		let second: TestApp | null = null;
+		try {
+			const auth = bearer(first.ownerKey);
+			const agent = (await first.http.post("/api/v1/agents").set(auth).send({ name: "restart-agent", model: "mock-echo" }).expect(201)).body;
+			const s = (await first.http.post("/api/v1/schedules").set(auth).send({ agent_id: agent.id, name: "While down", interval_seconds: 10 }).expect(201)).body;
+			// The platform goes down right after a tick was due five minutes ago.
+			const repo = await storeOf(first.broker).repository("schedules");
+			const missed = new Date(Date.parse(s.next_run_at) - 300_000).toISOString();
+			await repo.forOrg(s.org_id).update(s.id, { next_run_at: missed });
+			await first.stop();
+			first = null;
+
+			second = await startApp({ storeKind: "nedb", dataDir });
+			const after = (await second.http.get(`/api/v1/schedules/${s.id}`).set(bearer(second.ownerKey)).expect(200)).body;
+			const next = Date.parse(after.next_run_at);
+			expect(next).toBeGreaterThan(Date.now() - 1000);
+			expect(next - Date.now()).toBeLessThanOrEqual(10_000);
+			expect((next - Date.parse(missed)) % 10_000).toBe(0);
+			expect(after).toMatchObject({ run_count: 0, last_status: null, last_run_id: null });
+			expect((await second.http.get(`/api/v1/schedules/${s.id}/runs`).set(bearer(second.ownerKey))).body.total).toBe(0);
+		} finally {
+			await first?.stop();
+			await second?.stop();
+			fs.rmSync(dataDir, { recursive: true, force: true });
+		}
+	}, 60_000);
 });
