@@ -150,7 +150,11 @@ const SchedulesService: Schema<SchedulesThis> = {
 				const set: Partial<ScheduleDoc> = { ...timing };
 				for (const field of ["agent_id", "name", "description", "input", "enabled"] as const) if (p[field] !== undefined) (set as any)[field] = p[field];
 				const enabled = set.enabled ?? doc.enabled;
-				const timingChanged = (["cron_expression", "interval_seconds", "timezone"] as const).some(f => timing[f] !== doc[f]);
+				// The zone matters to cron fields only: an interval schedule keeps its grid.
+				const timingChanged =
+					timing.cron_expression !== doc.cron_expression ||
+					timing.interval_seconds !== doc.interval_seconds ||
+					(timing.cron_expression != null && timing.timezone !== doc.timezone);
 				if (!enabled) set.next_run_at = null;
 				else if (!doc.enabled || timingChanged || !doc.next_run_at) set.next_run_at = firstTick(timing, new Date()).toISOString();
 				const updated = (await writeUnique("name", p.name, () => this.repos.schedules.forOrg(doc.org_id).update(doc.id, set))) as ScheduleDoc;

@@ -198,8 +198,9 @@ describe("update and delete", () => {
 		const same = await req("put", `/schedules/${s.id}`, {});
 		expect(same.status).toBe(200);
 		expect({ ...same.body, updated_at: s.updated_at }).toEqual(s);
-		const renamed = (await req("put", `/schedules/${s.id}`, { name: "Renamed", description: "d", input: "go" })).body;
-		expect(renamed).toMatchObject({ name: "Renamed", description: "d", input: "go", interval_seconds: 600, next_run_at: s.next_run_at });
+		const renamed = (await req("put", `/schedules/${s.id}`, { name: "Renamed", description: "d", input: "go", timezone: "Europe/Paris" })).body;
+		// The zone does not move an interval schedule's grid.
+		expect(renamed).toMatchObject({ name: "Renamed", description: "d", input: "go", timezone: "Europe/Paris", interval_seconds: 600, next_run_at: s.next_run_at });
 		const off = (await req("put", `/schedules/${s.id}`, { enabled: false })).body;
 		expect(off).toMatchObject({ enabled: false, next_run_at: null });
 		const before = Date.now();
@@ -222,6 +223,10 @@ describe("update and delete", () => {
 		expect(cron).toMatchObject({ cron_expression: "15 6 * * *", interval_seconds: null, timezone: "America/New_York" });
 		const preview = (await req("post", "/schedules/preview", { cron_expression: "15 6 * * *", timezone: "America/New_York", count: 1 })).body;
 		expect(cron.next_run_at).toBe(preview.next_run_times[0]);
+		// A cron schedule's zone moves its next tick.
+		const tokyo = (await req("put", `/schedules/${s.id}`, { timezone: "Asia/Tokyo" })).body;
+		expect(tokyo.next_run_at).toBe((await req("post", "/schedules/preview", { cron_expression: "15 6 * * *", timezone: "Asia/Tokyo", count: 1 })).body.next_run_times[0]);
+		expect(tokyo.next_run_at).toMatch(/T21:15:00\.000Z$/);
 		const back = (await req("put", `/schedules/${s.id}`, { interval_seconds: 30, cron_expression: null })).body;
 		expect(back).toMatchObject({ cron_expression: null, interval_seconds: 30 });
 		expect(Date.parse(back.next_run_at) - Date.parse(back.updated_at)).toBeGreaterThanOrEqual(29_000);
