@@ -339,6 +339,21 @@ describe("manual trigger and runs", () => {
 		expect((await getSchedule(s.id)).run_count).toBe(2);
 	});
 
+	it("last_status follows the last run as it moves: running, then failed", async () => {
+		const s = await createSchedule({ input: "SLEEP 1500\nFAIL" });
+		const run = (await req("post", `/schedules/${s.id}/trigger`)).body;
+		expect(run.status).toBe("queued");
+		await until(async () => (await getSchedule(s.id)).last_status === "running", 10_000, "last_status running");
+		await until(async () => (await getSchedule(s.id)).last_status === "failed", 20_000, "last_status failed");
+		expect((await req("get", `/runtime/runs/${run.id}`)).body).toMatchObject({ status: "failed", error: { code: "PROVIDER_ERROR" } });
+		// An older run ending later does not overwrite the status of the schedule's last run.
+		const slow = (await req("post", `/schedules/${s.id}/trigger`)).body;
+		await req("put", `/schedules/${s.id}`, { input: "quick" }).expect(200);
+		const quick = (await req("post", `/schedules/${s.id}/trigger`)).body;
+		await until(async () => (await req("get", `/runtime/runs/${slow.id}`)).body.status === "failed", 20_000, "the older run failed");
+		expect(await getSchedule(s.id)).toMatchObject({ last_run_id: quick.id, last_status: "completed", run_count: 3 });
+	}, 60_000);
+
 	it("a suspended agent answers 409 AGENT_NOT_RUNNABLE and changes nothing", async () => {
 		const agent = await createAgent(["testing", "active", "suspended"]);
 		const s = await createSchedule({ agent_id: agent.id });
@@ -435,6 +450,24 @@ describe("ticks", () => {
 		}
 		expect(eventsFor("schedule.skipped", s.id)[0].params.reason).toBe("maintenance");
 		expect(await getSchedule(s.id)).toMatchObject({ run_count: 0 });
+	});
+
+	it("ticks of a suspended org are skipped until it is active again", async () => {
+		const theirs = await createOrgWithOwner(app);
+		const theirAuth = bearer(theirs.ownerKey);
+		const agent = await createAgent(["testing", "active"], theirAuth);
+		const s = await createSchedule({ agent_id: agent.id }, theirAuth);
+		expect((await req("put", `/admin/orgs/${theirs.org.id}`, { status: "suspended" })).status).toBe(200);
+		try {
+			await tickIn(s, 200);
+			await until(async () => eventsFor("schedule.skipped", s.id).length === 1, 10_000, "the suspended org's tick skipped");
+			expect(eventsFor("schedule.skipped", s.id)[0].params).toMatchObject({ org_id: theirs.org.id, reason: "org_suspended" });
+		} finally {
+			expect((await req("put", `/admin/orgs/${theirs.org.id}`, { status: "active" })).status).toBe(200);
+		}
+		await tickIn(s, 200);
+		await until(async () => eventsFor("schedule.triggered", s.id).length === 1, 10_000, "the tick after reactivation");
+		expect((await req("get", `/schedules/${s.id}`, undefined, theirAuth)).body.run_count).toBe(1);
 	});
 
 	it("archiving the agent disables its schedules; deleting it removes them", async () => {
