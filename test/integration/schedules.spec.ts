@@ -319,9 +319,12 @@ describe("manual trigger and runs", () => {
 			{ name: "schedule.triggered", params: { org_id: orgId, schedule_id: s.id, agent_id: activeAgent.id, run_id: res.body.id, reason: "manual" } }
 		]);
 
+		// The default input is empty: the run gets it as it is.
 		const enabled = await createSchedule({ interval_seconds: 600 });
-		await req("post", `/schedules/${enabled.id}/trigger`).expect(202);
+		const emptyRun = (await req("post", `/schedules/${enabled.id}/trigger`).expect(202)).body;
+		expect(emptyRun.input).toBe("");
 		expect((await getSchedule(enabled.id)).next_run_at).toBe(enabled.next_run_at);
+		await until(async () => (await getSchedule(enabled.id)).last_status === "completed", 20_000, "the empty-input run completed");
 	});
 
 	it("lists the schedule's runs (newest first, status filter); 404 for an unknown schedule; 400 for a bad status", async () => {
