@@ -55,8 +55,9 @@ export class Firing {
 		this.changed(claimed.id, claimed);
 		const armed = armedOf(claimed);
 
-		const skip = async (reason: SkipReason, markSkipped: boolean): Promise<TickOutcome> => {
-			if (markSkipped) await repo.updateWhere({ id: scheduleId }, { $set: { last_status: "skipped", updated_at: nowIso() } });
+		// Skips for the agent's sake show on the schedule (`last_status: skipped`); platform-wide ones are logged.
+		const skip = async (reason: SkipReason, asLastStatus: boolean): Promise<TickOutcome> => {
+			if (asLastStatus) await repo.updateWhere({ id: scheduleId }, { $set: { last_status: "skipped", updated_at: nowIso() } });
 			else this.logger.info(`Schedule ${scheduleId}: tick ${tick} skipped (${reason}), next at ${next}`);
 			this.broker.broadcast("schedule.skipped", { org_id: orgId, schedule_id: scheduleId, agent_id: doc.agent_id, run_id: null, reason, tick });
 			return { outcome: "skipped", reason, armed };
