@@ -3,13 +3,15 @@ import { gatewayBench } from "./gateway";
 import { guardsBench } from "./guards";
 import { runtimeBench } from "./runtime";
 import { workflowsBench } from "./workflows";
+import { schedulesBench } from "./schedules";
 
 const SUITES: Record<string, () => Promise<void>> = {
 	gateway: () => gatewayBench(),
 	runtime: () => runtimeBench(),
 	guards: () => guardsBench(),
 	workflows: () => workflowsBench(),
-	chat: () => chatBench()
+	chat: () => chatBench(),
+	schedules: () => schedulesBench()
 };
 
 async function main() {

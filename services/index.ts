@@ -17,6 +17,8 @@ import PromptsService from "./prompts/prompts.service";
 import ProvidersService from "./providers/providers.service";
 import RbacService from "./rbac/rbac.service";
 import RuntimeService from "./runtime/runtime.service";
+import SchedulerService from "./schedules/scheduler.service";
+import SchedulesService from "./schedules/schedules.service";
 import SecretsService from "./secrets/secrets.service";
 import ToolsService from "./tools/tools.service";
 import WorkflowRunnerService from "./workflows/runner.service";
@@ -43,6 +45,9 @@ export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	actors: ActorsService,
 	workflows: WorkflowsService,
 	"workflow-runner": WorkflowRunnerService,
+	schedules: SchedulesService,
+	// Fires schedule ticks; run it on any number of nodes (gateway and runtime nodes), each tick fires once.
+	scheduler: SchedulerService,
 	auth: AuthService,
 	audit: AuditService,
 	api: ApiService

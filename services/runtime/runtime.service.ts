@@ -246,6 +246,8 @@ const RuntimeService: Schema<RuntimeThis> = {
 			params: {
 				org_id: "string",
 				...RUN_INPUT,
+				// A schedule's input may be empty (§7).
+				input: { type: "string", max: 100000 },
 				trigger: { type: "enum", values: ["api", "schedule", "event", "chat", "workflow", "coordination", "public"] },
 				trigger_ref: { type: "string", optional: true, nullable: true },
 				parent_run_id: { type: "string", optional: true, nullable: true },
