@@ -24,6 +24,8 @@ export interface Config {
 	nodeId: string | null;
 	/** Runs one agent actor executes at once; more wait in its mailbox. */
 	actorConcurrency: number;
+	/** How often the autoscaler evaluates the scaling rules (§15: every 15 s). */
+	scalingIntervalMs: number;
 	version: string;
 }
 
@@ -68,6 +70,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
 		jwtSecret: env.FLUXGATE_JWT_SECRET || null,
 		nodeId: env.NODE_ID || null,
 		actorConcurrency: intOf(env.FLUXGATE_ACTOR_CONCURRENCY, 32, "FLUXGATE_ACTOR_CONCURRENCY") || 32,
+		scalingIntervalMs: intOf(env.FLUXGATE_SCALING_INTERVAL_MS, 15_000, "FLUXGATE_SCALING_INTERVAL_MS") || 15_000,
 		version: PACKAGE_VERSION
 	};
 	return { ...config, ...overrides };

@@ -17,6 +17,8 @@ import PromptsService from "./prompts/prompts.service";
 import ProvidersService from "./providers/providers.service";
 import RbacService from "./rbac/rbac.service";
 import RuntimeService from "./runtime/runtime.service";
+import AutoscalerService from "./scaling/autoscaler.service";
+import ScalingService from "./scaling/scaling.service";
 import SchedulerService from "./schedules/scheduler.service";
 import SchedulesService from "./schedules/schedules.service";
 import SecretsService from "./secrets/secrets.service";
@@ -43,6 +45,9 @@ export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	runtime: RuntimeService,
 	chat: ChatService,
 	actors: ActorsService,
+	scaling: ScalingService,
+	// Elected on one runtime node at a time: applies the scaling rules and places agent actors.
+	autoscaler: AutoscalerService,
 	workflows: WorkflowsService,
 	"workflow-runner": WorkflowRunnerService,
 	schedules: SchedulesService,

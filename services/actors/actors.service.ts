@@ -1,4 +1,5 @@
 import type { Context, Service, ServiceSchema } from "moleculer";
+import os from "node:os";
 import { callIfPresent } from "../../lib/calls";
 import type { Schema } from "../../lib/schema";
 import { defaultSettings, SettingsCache } from "../../lib/settings";
@@ -10,6 +11,11 @@ import { chatAction } from "./session-mailbox";
 
 interface ActorsThis extends PlatformThis {
 	actors: Map<string, Service>;
+	mailboxes: Map<string, Mailbox>;
+	/** Replicas per agent on this node, as the autoscaler last placed them, and when. */
+	placement: Map<string, number> | null;
+	placedAt: number;
+	changes: Promise<void>;
 	transient: Mailbox;
 	running: Map<string, AbortController>;
 	env: RunEnv;
@@ -22,6 +28,8 @@ interface ActorsThis extends PlatformThis {
 const RUNNABLE = new Set(["testing", "active"]);
 const LEASE_RENEW_MS = 5_000;
 const RECONCILE_MS = 5_000;
+/** A placement older than this (its autoscaler is gone) no longer binds the node: it hosts every runnable agent again. */
+const PLACEMENT_FRESH_MS = 60_000;
 
 /** The actor of one runnable agent: its mailbox is the bulkhead, its depth a scaling metric. */
 function agentActorSchema(agentId: string, orgId: string, mailbox: Mailbox, env: RunEnv): ServiceSchema {
@@ -63,6 +71,32 @@ const ActorsService: Schema<ActorsThis> = {
 	dependencies: ["agents", "runtime"],
 
 	actions: {
+		/** The autoscaler's placement for this node: every agent with its replicas here; agents left out have none (§15). */
+		place: {
+			visibility: "public",
+			params: { placements: { type: "array", items: { type: "object", props: { org_id: "string", agent_id: "string", replicas: { type: "number", integer: true, min: 0 } } } } },
+			async handler(this: ActorsThis, ctx: Context<{ placements: { org_id: string; agent_id: string; replicas: number }[] }>) {
+				this.placement = new Map(ctx.params.placements.map(p => [p.agent_id, p.replicas]));
+				this.placedAt = Date.now();
+				for (const p of ctx.params.placements) if (p.replicas > 0) await this.deploy(p.org_id, p.agent_id, p.replicas);
+				for (const agentId of [...this.actors.keys()]) if (!this.placement.get(agentId)) await this.undeploy(agentId);
+				return { node_id: this.broker.nodeID, hosted: this.actors.size };
+			}
+		},
+
+		/** What this node hosts and how busy it is (§15 metrics). */
+		hosted: {
+			visibility: "public",
+			handler(this: ActorsThis) {
+				return {
+					node_id: this.broker.nodeID,
+					cpu_usage: Math.min(100, Math.round((os.loadavg()[0] / os.cpus().length) * 10000) / 100),
+					memory_usage: Math.round((1 - os.freemem() / os.totalmem()) * 10000) / 100,
+					agents: [...this.mailboxes].map(([agent_id, box]) => ({ agent_id, replicas: box.concurrency, queue_depth: box.depth, running: box.active }))
+				};
+			}
+		},
+
 		execute: {
 			visibility: "public",
 			params: { run_id: "string" },
@@ -90,25 +124,47 @@ const ActorsService: Schema<ActorsThis> = {
 	},
 
 	methods: {
-		async deploy(this: ActorsThis, orgId: string, agentId: string) {
-			if (this.actors.has(agentId)) return;
-			const mailbox = new Mailbox(this.config.actorConcurrency);
-			// createService starts the service itself once the broker is running.
-			this.actors.set(agentId, this.broker.createService(agentActorSchema(agentId, orgId, mailbox, this.env)));
+		/** Hosts the agent's actor here with `replicas` runs at a time (default: the node's actor concurrency). */
+		deploy(this: ActorsThis, orgId: string, agentId: string, replicas?: number): Promise<void> {
+			return this.serially(async () => {
+				const existing = this.mailboxes.get(agentId);
+				if (existing) {
+					if (replicas !== undefined && replicas !== existing.concurrency) existing.setConcurrency(replicas);
+					return;
+				}
+				const mailbox = new Mailbox(replicas ?? this.config.actorConcurrency);
+				this.mailboxes.set(agentId, mailbox);
+				// createService starts the service itself once the broker is running.
+				this.actors.set(agentId, this.broker.createService(agentActorSchema(agentId, orgId, mailbox, this.env)));
+			});
 		},
 
-		async undeploy(this: ActorsThis, agentId: string) {
-			const service = this.actors.get(agentId);
-			if (!service) return;
-			this.actors.delete(agentId);
-			await this.broker.destroyService(service);
+		/** Removes the agent's actor here; runs already in its mailbox still run to their end. */
+		undeploy(this: ActorsThis, agentId: string): Promise<void> {
+			return this.serially(async () => {
+				const service = this.actors.get(agentId);
+				if (!service) return;
+				this.actors.delete(agentId);
+				this.mailboxes.delete(agentId);
+				await this.broker.destroyService(service);
+			});
+		},
+
+		/** Deployments change one at a time on a node: an actor is never created while its previous instance is being removed. */
+		serially(this: ActorsThis, change: () => Promise<void>): Promise<void> {
+			const next = this.changes.then(change);
+			this.changes = next.catch(() => undefined);
+			return next;
 		},
 
 		/** Events can be missed (a node joining while an agent is promoted): converge on the agents' states. */
 		async reconcile(this: ActorsThis) {
 			const runnable: { org_id: string; agent_id: string }[] = await callIfPresent(this.broker, "agents.listRunnable", {}, []);
-			const wanted = new Set(runnable.map(a => a.agent_id));
-			for (const agent of runnable) await this.deploy(agent.org_id, agent.agent_id);
+			// While the autoscaler places actors, only what it placed here is hosted (and only if still runnable).
+			const placement = this.placement && Date.now() - this.placedAt < PLACEMENT_FRESH_MS ? this.placement : null;
+			const here = placement ? runnable.filter(a => (placement.get(a.agent_id) ?? 0) > 0) : runnable;
+			const wanted = new Set(here.map(a => a.agent_id));
+			for (const agent of here) await this.deploy(agent.org_id, agent.agent_id, placement?.get(agent.agent_id));
 			for (const agentId of [...this.actors.keys()]) if (!wanted.has(agentId)) await this.undeploy(agentId);
 		},
 
@@ -120,6 +176,10 @@ const ActorsService: Schema<ActorsThis> = {
 
 	created(this: ActorsThis) {
 		this.actors = new Map();
+		this.mailboxes = new Map();
+		this.placement = null;
+		this.placedAt = 0;
+		this.changes = Promise.resolve();
 		this.running = new Map();
 		this.transient = new Mailbox(this.config.actorConcurrency);
 		this.leaseTimer = null;

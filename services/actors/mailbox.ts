@@ -3,7 +3,17 @@ export class Mailbox {
 	private running = 0;
 	private readonly waiting: (() => Promise<void>)[] = [];
 
-	constructor(readonly concurrency: number) {}
+	constructor(private limit: number) {}
+
+	get concurrency(): number {
+		return this.limit;
+	}
+
+	/** A new limit applies at once: more jobs start if it grew; running ones finish if it shrank. */
+	setConcurrency(limit: number): void {
+		this.limit = limit;
+		this.drain();
+	}
 
 	get depth(): number {
 		return this.waiting.length;
@@ -19,7 +29,7 @@ export class Mailbox {
 	}
 
 	private drain(): void {
-		while (this.running < this.concurrency && this.waiting.length) {
+		while (this.running < this.limit && this.waiting.length) {
 			const job = this.waiting.shift() as () => Promise<void>;
 			this.running += 1;
 			job()

@@ -302,7 +302,7 @@ const AgentsService: Schema<AgentsThis> = {
 			visibility: "public",
 			async handler(this: AgentsThis) {
 				const docs = await this.repos.agents.platformWide().find({ status: { $in: RUNNABLE } });
-				return docs.map(d => ({ org_id: d.org_id, agent_id: d.id, status: d.status, version: d.version }));
+				return docs.map(d => ({ org_id: d.org_id, agent_id: d.id, name: d.name, status: d.status, version: d.version }));
 			}
 		},
 

@@ -469,6 +469,30 @@ const RuntimeService: Schema<RuntimeThis> = {
 			}
 		},
 
+		/** Per agent: queued and running runs, and the p99 latency of runs that ended in the last 5 minutes (§15 metrics). */
+		agentLoad: {
+			visibility: "public",
+			params: { org_id: { type: "string", optional: true } },
+			async handler(this: RuntimeThis, ctx: Context<{ org_id?: string }>) {
+				const runs = ctx.params.org_id ? this.repos.runs.forOrg(ctx.params.org_id) : this.repos.runs.platformWide();
+				const since = new Date(Date.now() - 5 * 60 * 1000).toISOString();
+				const [active, recent] = await Promise.all([
+					runs.find({ status: { $in: ["queued", "running"] } }),
+					runs.find({ status: { $in: ["completed", "failed"] }, completed_at: { $gte: since } })
+				]);
+				const load: Record<string, { org_id: string; queued: number; running: number; latency_p99: number | null }> = {};
+				const of = (r: RunDoc) => (load[r.agent_id] ??= { org_id: r.org_id, queued: 0, running: 0, latency_p99: null });
+				for (const run of active) of(run)[run.status === "queued" ? "queued" : "running"] += 1;
+				const latencies = new Map<string, number[]>();
+				for (const run of recent) latencies.set(run.agent_id, [...(latencies.get(run.agent_id) ?? []), run.latency_ms]);
+				for (const [agentId, values] of latencies) {
+					values.sort((a, b) => a - b);
+					of({ agent_id: agentId, org_id: recent.find(r => r.agent_id === agentId)!.org_id } as RunDoc).latency_p99 = values[Math.min(values.length - 1, Math.ceil(values.length * 0.99) - 1)];
+				}
+				return load;
+			}
+		},
+
 		stats: {
 			visibility: "public",
 			async handler(this: RuntimeThis) {
@@ -649,6 +673,11 @@ const RuntimeService: Schema<RuntimeThis> = {
 			return response;
 		},
 
+		async hasActors(this: RuntimeThis, orgId: string, agentId: string): Promise<boolean> {
+			const state: any = await callIfPresent(this.broker, "agents.stateOf", { org_id: orgId, agent_id: agentId }, null);
+			return state?.status === "testing" || state?.status === "active";
+		},
+
 		/** Hands a queued run to an actor of its agent (or a transient one for drafts). */
 		async dispatchRun(this: RuntimeThis, q: QueuedRun): Promise<boolean> {
 			try {
@@ -656,6 +685,9 @@ const RuntimeService: Schema<RuntimeThis> = {
 				// Chat runs wait for an agent actor: only its session mailbox keeps a session in order.
 				const target = (this.broker.registry as any).actions.isAvailable(actor) || q.session_id ? actor : "actors.execute";
 				if (!(this.broker.registry as any).actions.isAvailable(target)) return false;
+				// The transient executor is for agents that have no actors (drafts). A runnable agent's run waits for
+				// its actor (being placed or moved right now): the transient one would ignore the agent's replicas.
+				if (target === "actors.execute" && (await this.hasActors(q.org_id, q.agent_id))) return false;
 				// The actor only enqueues: a slow answer means a dead node the registry has not dropped yet.
 				await this.broker.call(target, { run_id: q.run_id, org_id: q.org_id, agent_id: q.agent_id, session_id: q.session_id }, { timeout: DISPATCH_TIMEOUT_MS });
 				this.dispatchedAt.set(q.run_id, Date.now());

@@ -1,0 +1,96 @@
+import Redis from "ioredis";
+import request from "supertest";
+import { REDIS_URL, startNode, stopNode, uniqueNamespace, until, type NodeProcess } from "../helpers/cluster";
+
+const KEY = "fgk_ScalingOwnerKey_0123456789abcdefghijklmn".slice(0, 44);
+const auth = { Authorization: `Bearer ${KEY}` };
+const RUNTIME_NODES = ["runtime-a", "runtime-b", "runtime-c"];
+
+/**
+ * A gateway/data process and three runtime processes (agent actors + an autoscaler candidate each)
+ * over the real Redis: one elected autoscaler places replicas on the other nodes as queue depth
+ * grows, shrinks them after the cooldown, and a new autoscaler is elected when its node is killed.
+ */
+describe("autoscaling across runtime nodes over Redis", () => {
+	const namespace = uniqueNamespace("scaling");
+	let gateway: NodeProcess;
+	const runtimes = new Map<string, NodeProcess>();
+	let http: ReturnType<typeof request>;
+	let redis: Redis;
+	const common = { TRANSPORTER: REDIS_URL, NAMESPACE: namespace, FLUXGATE_SCALING_INTERVAL_MS: "1000" };
+
+	beforeAll(async () => {
+		gateway = await startNode({
+			...common,
+			NODE_ID: "gateway",
+			FLUXGATE_BOOTSTRAP_KEY: KEY,
+			FLUXGATE_RATE_LIMIT: "100000",
+			SERVICES: "api,admin,rbac,auth,audit,agents,lifecycle,providers,secrets,tools,runtime,scaling"
+		});
+		const started = await Promise.all(RUNTIME_NODES.map(id => startNode({ ...common, NODE_ID: id, SERVICES: "actors,autoscaler" })));
+		started.forEach((node, i) => runtimes.set(RUNTIME_NODES[i], node));
+		http = request(`http://127.0.0.1:${gateway.port}`);
+		redis = new Redis(REDIS_URL);
+	}, 90_000);
+
+	afterAll(async () => {
+		await redis?.quit();
+		await Promise.all([...runtimes.values()].map(n => stopNode(n)));
+		await stopNode(gateway);
+	});
+
+	const metricsOf = async (agentId: string) => (await http.get(`/api/v1/scaling/metrics?agent_id=${agentId}`).set(auth)).body.agents[0];
+	const leader = () => redis.get(`fg:${namespace}:autoscaler:leader`);
+	const burst = async (agentId: string, n: number) => {
+		for (let i = 0; i < n; i++) expect((await http.post("/api/v1/runtime/runs").set(auth).send({ agent_id: agentId, input: `SLEEP 2000\nrun ${i}` })).status).toBe(202);
+	};
+
+	test("replicas grow onto other nodes with queue depth, shrink after the cooldown, and survive the autoscaler's node", async () => {
+		const agent = (await http.post("/api/v1/agents").set(auth).send({ name: "scaled-agent", model: "mock-echo" }).expect(201)).body;
+		for (const target_state of ["testing", "active"]) await http.post(`/api/v1/lifecycle/${agent.id}/promote`).set(auth).send({ target_state }).expect(200);
+		await http
+			.post("/api/v1/scaling/rules")
+			.set(auth)
+			.send({ name: "queue", agent_id: agent.id, metric: "queue_depth", target_value: 1, scale_down_threshold: 0.5, min_instances: 1, max_instances: 6, cooldown_seconds: 2, scale_up_step: 3, scale_down_step: 5 })
+			.expect(201);
+
+		// Idle: down to one replica, on one node.
+		const idle = await until(async () => {
+			const m = await metricsOf(agent.id);
+			return m?.replicas === 1 && m.nodes.length === 1 ? m : null;
+		}, 30_000, "one replica while idle");
+		expect(RUNTIME_NODES).toContain(idle.nodes[0].node_id);
+		const first = await leader();
+		expect(RUNTIME_NODES).toContain(first);
+
+		await burst(agent.id, 12);
+		const busy = await until(async () => {
+			const m = await metricsOf(agent.id);
+			return m?.replicas === 6 ? m : null;
+		}, 30_000, "six replicas under load");
+		expect(busy.nodes.map((n: any) => [n.node_id, n.replicas]).sort()).toEqual(RUNTIME_NODES.map(id => [id, 2]));
+
+		// Every accepted run ends; with the queue empty the replicas go back down after the cooldown.
+		await until(async () => (await http.get(`/api/v1/runtime/runs?agent_id=${agent.id}&status=completed&limit=1`).set(auth)).body.total === 12, 60_000, "the burst to complete");
+		await until(async () => (await metricsOf(agent.id))?.replicas === 1, 30_000, "one replica again");
+
+		// The autoscaler's node dies: another node is elected and scales the next burst.
+		await stopNode(runtimes.get(first as string), "SIGKILL");
+		runtimes.delete(first as string);
+		const survivors = RUNTIME_NODES.filter(id => id !== first);
+		const next = await until(async () => {
+			const now = await leader();
+			return now && now !== first ? now : null;
+		}, 30_000, "a new autoscaler");
+		expect(survivors).toContain(next);
+		const killedAt = new Date().toISOString();
+		await burst(agent.id, 8);
+		const again = await until(async () => {
+			const m = await metricsOf(agent.id);
+			return m?.replicas >= 4 ? m : null;
+		}, 30_000, "replicas growing again");
+		for (const n of again.nodes) expect(survivors).toContain(n.node_id);
+		const events = (await http.get(`/api/v1/scaling/events?agent_id=${agent.id}&direction=up&created_after=${encodeURIComponent(killedAt)}`).set(auth)).body.items;
+		expect(events.length).toBeGreaterThan(0);
+	}, 180_000);
+});
