@@ -24,6 +24,8 @@ export interface Config {
 	nodeId: string | null;
 	/** Runs one agent actor executes at once; more wait in its mailbox. */
 	actorConcurrency: number;
+	/** Delay before the first webhook retry; later retries wait 3, 12, 60 and 180 times as long (§9: 10 s, 30 s, 2 min, 10 min, 30 min). */
+	webhookRetryBaseMs: number;
 	version: string;
 }
 
@@ -68,6 +70,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
 		jwtSecret: env.FLUXGATE_JWT_SECRET || null,
 		nodeId: env.NODE_ID || null,
 		actorConcurrency: intOf(env.FLUXGATE_ACTOR_CONCURRENCY, 32, "FLUXGATE_ACTOR_CONCURRENCY") || 32,
+		webhookRetryBaseMs: intOf(env.FLUXGATE_WEBHOOK_RETRY_BASE_MS, 10_000, "FLUXGATE_WEBHOOK_RETRY_BASE_MS"),
 		version: PACKAGE_VERSION
 	};
 	return { ...config, ...overrides };

@@ -7,6 +7,7 @@ import AuditService from "./audit/audit.service";
 import AuthService from "./auth/auth.service";
 import BudgetsService from "./budgets/budgets.service";
 import CostService from "./cost/cost.service";
+import EventsService from "./events/events.service";
 import GovernanceService from "./governance/governance.service";
 import LifecycleService from "./lifecycle/lifecycle.service";
 import ProvidersService from "./providers/providers.service";
@@ -27,6 +28,7 @@ export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	budgets: BudgetsService,
 	cost: CostService,
 	governance: GovernanceService,
+	events: EventsService,
 	runtime: RuntimeService,
 	actors: ActorsService,
 	auth: AuthService,
