@@ -268,6 +268,8 @@ const EventsService: Schema<EventsThis> = {
 					if (patternMatches(pattern, (e.data as PresentedEvent).event_type)) sse.send("event", e.data);
 				});
 				sse.whenClosed(unsubscribe);
+				// The stream is live only: a first comment sends the headers now, not at the first event.
+				sse.body.write(": keep-alive\n\n");
 				return sse.body;
 			}
 		},

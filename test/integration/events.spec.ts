@@ -114,8 +114,9 @@ describe("subscriptions", () => {
 		expect((await app.http.put(`/api/v1/events/subscriptions/${id}`).set(auth).send({})).body).toMatchObject({ name: "Tickets", enabled: false });
 		expect((await app.http.put(`/api/v1/events/subscriptions/${id}`).set(auth).send({ name: null })).body.name).toBeNull();
 
-		const bad = await app.http.put(`/api/v1/events/subscriptions/${id}`).set(auth).send({ target_type: "webhook", agent_id: null, enabled: "yes" });
-		expectFieldProblems(bad, "immutable target, required agent_id, non-boolean enabled", ["target_type", "agent_id", "enabled"]);
+		expectFieldProblems(await app.http.put(`/api/v1/events/subscriptions/${id}`).set(auth).send({ target_type: "webhook", agent_id: null, url: receiver.url }), "immutable target, required agent_id", ["target_type", "agent_id", "url"]);
+		expectFieldProblems(await app.http.put(`/api/v1/events/subscriptions/${id}`).set(auth).send({ event_type: "a b", enabled: "yes", secret: "x" }), "bad types", ["event_type", "enabled", "secret"]);
+		expectFieldProblems(await app.http.put(`/api/v1/events/subscriptions/${id}`).set(auth).send({ secret: "0123456789abcdef" }), "secret on an agent target", ["secret"]);
 		expect((await app.http.get(`/api/v1/events/subscriptions/${id}`).set(auth)).body).toMatchObject({ target_type: "agent", agent_id: agent.id });
 		const unknownAgent = await app.http.put(`/api/v1/events/subscriptions/${id}`).set(auth).send({ agent_id: "agt_missing" });
 		expect([unknownAgent.status, unknownAgent.body.error.code]).toEqual([404, "NOT_FOUND"]);
