@@ -57,17 +57,19 @@ export class EventLog {
 
 	async record(e: NewEvent): Promise<EventDoc> {
 		const subs = e.depth >= MAX_DEPTH ? [] : await this.matchingSubscriptions(e.orgId, e.type);
+		const agentId = asString(e.payload.agent_id);
+		const runId = asString(e.payload.run_id);
 		const event = await this.repos.events.forOrg(e.orgId).insert({
 			id: newId("evt"),
 			event_type: e.type,
 			source: e.source,
 			payload: e.payload,
-			agent_id: asString(e.payload.agent_id),
-			run_id: asString(e.payload.run_id),
+			...(agentId ? { agent_id: agentId } : {}),
+			...(runId ? { run_id: runId } : {}),
 			depth: e.depth,
 			matched_subscriptions: subs.length,
-			fanout_pending: subs.map(s => s.id),
-			fanout_done: subs.length === 0
+			// The matched subscriptions are stored with the event: a crash before their deliveries are written loses none.
+			...(subs.length ? { fanout_since: nowIso(), fanout_pending: subs.map(s => s.id) } : {})
 		});
 		if (subs.length) await this.fanOut(event, subs);
 		this.svc.broker.broadcast("events.stored", { event: presentEvent(event) }, { groups: ["events-live"] });
@@ -94,7 +96,6 @@ export class EventLog {
 					event_depth: event.depth,
 					status: "pending",
 					attempts: 0,
-					run_id: null,
 					last_status_code: null,
 					last_error: null,
 					next_attempt_at: now,
@@ -108,14 +109,14 @@ export class EventLog {
 				if (!(err instanceof UniqueViolation)) throw err;
 			}
 		}
-		await this.repos.events.forOrg(event.org_id).updateWhere({ id: event.id }, { $set: { fanout_pending: [], fanout_done: true } });
+		await this.repos.events.forOrg(event.org_id).updateWhere({ id: event.id }, { $unset: { fanout_since: true, fanout_pending: true } });
 		this.deliveriesWritten();
 	}
 
 	/** Writes the deliveries of events whose node stopped between storing the event and writing them. */
 	async finishFanOuts(): Promise<number> {
 		const stale = new Date(Date.now() - FANOUT_GRACE_MS).toISOString();
-		const events = await this.repos.events.platformWide().find({ fanout_done: false, created_at: { $lt: stale } }, { limit: 500 });
+		const events = await this.repos.events.platformWide().find({ fanout_since: { $lt: stale } }, { limit: 500 });
 		for (const event of events) {
 			const subs = await this.repos.subscriptions.forOrg(event.org_id).find({ id: { $in: event.fanout_pending ?? [] } });
 			await this.fanOut(event, subs);

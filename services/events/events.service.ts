@@ -61,9 +61,10 @@ const EventsService: Schema<EventsThis> = {
 	name: "events",
 	mixins: [
 		StoreMixin({
-			events: [{ fields: ["org_id", "created_at"] }, { fields: ["event_type"] }, { fields: ["run_id"] }, { fields: ["fanout_done"] }],
-			subscriptions: [{ fields: ["org_id", "event_type"] }, { fields: ["agent_id"] }],
-			deliveries: [{ fields: ["event_id", "subscription_id"], unique: true }, { fields: ["subscription_id"] }, { fields: ["run_id"] }, { fields: ["status"] }],
+			// Low-cardinality single-field indexes make every NeDB update slow: compound or sparse ones instead.
+			events: [{ fields: ["org_id", "created_at"] }, { fields: ["event_type"] }, { fields: ["run_id"], sparse: true }, { fields: ["agent_id"], sparse: true }, { fields: ["fanout_since"], sparse: true }],
+			subscriptions: [{ fields: ["org_id", "event_type"] }, { fields: ["agent_id"], sparse: true }],
+			deliveries: [{ fields: ["event_id", "subscription_id"], unique: true }, { fields: ["subscription_id", "created_at"] }, { fields: ["run_id"], sparse: true }, { fields: ["status", "next_attempt_at"] }],
 			bus_seen: [{ fields: ["seen_at"] }],
 			idempotency: IDEMPOTENCY_INDEXES
 		})
@@ -97,7 +98,7 @@ const EventsService: Schema<EventsThis> = {
 					name: p.name ?? null,
 					event_type: p.event_type,
 					target_type: target,
-					agent_id: target === "agent" ? p.agent_id : null,
+					...(target === "agent" ? { agent_id: p.agent_id } : {}),
 					input_template: target === "agent" ? p.input_template : null,
 					url: target === "webhook" ? p.url : null,
 					secret_ciphertext: secret ? sealSecret(this, orgId, id, secret) : null,

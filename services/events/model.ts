@@ -25,13 +25,14 @@ export interface EventDoc {
 	event_type: string;
 	source: (typeof EVENT_SOURCES)[number];
 	payload: Record<string, unknown>;
-	agent_id: string | null;
-	run_id: string | null;
+	// Absent rather than null, like the fields below: sparse indexes stay cheap to update (NeDB).
+	agent_id?: string;
+	run_id?: string;
 	depth: number;
 	matched_subscriptions: number;
-	/** Subscriptions whose deliveries are still to be written: the outbox step recovery finishes. */
-	fanout_pending: string[];
-	fanout_done: boolean;
+	/** Set while the deliveries of the matched subscriptions are being written; recovery finishes what a crash left. */
+	fanout_since?: string;
+	fanout_pending?: string[];
 	created_at: string;
 	updated_at: string;
 }
@@ -42,7 +43,8 @@ export interface SubscriptionDoc {
 	name: string | null;
 	event_type: string;
 	target_type: TargetType;
-	agent_id: string | null;
+	/** Absent for webhook targets (sparse index). */
+	agent_id?: string;
 	input_template: string | null;
 	url: string | null;
 	/** AES-256-GCM of the webhook secret (see secrets/vault.ts); null for agent targets. */
@@ -79,7 +81,7 @@ export interface DeliveryDoc {
 	event_depth: number;
 	status: DeliveryStatus;
 	attempts: number;
-	run_id: string | null;
+	run_id?: string;
 	last_status_code: number | null;
 	last_error: DeliveryError | null;
 	next_attempt_at: string | null;

@@ -303,6 +303,9 @@ describe("agent targets", () => {
 		expect((await app.http.get(`/api/v1/events/subscriptions/${sub.id}`).set(auth)).body).toMatchObject({ last_delivery_status: "failed", consecutive_failures: 1 });
 		await app.http.put(`/api/v1/events/subscriptions/${sub.id}`).set(auth).send({ enabled: false }).expect(200);
 		expect((await emit("draft.go")).body.matched_subscriptions).toBe(0);
+		// Deleting the agent removes its agent-target subscriptions (§1).
+		await app.http.delete(`/api/v1/agents/${draft.id}`).set(auth).expect(204);
+		expect((await app.http.get(`/api/v1/events/subscriptions/${sub.id}`).set(auth)).status).toBe(404);
 	});
 
 	test("loop guard: events caused by subscription runs are one deeper; at depth 5 they trigger nothing", async () => {
@@ -436,6 +439,29 @@ function openStream(path: string, headers: Record<string, string> = {}): Promise
 		req.on("error", err => ((err as any).code === "ECONNRESET" ? undefined : reject(err)));
 	});
 }
+
+test("50 failed deliveries in a row disable the subscription; enabling it again starts the count afresh", async () => {
+	await setSettings({ allow_private_network: false });
+	try {
+		const sub = await subscribe({ event_type: "hook.blocked", target_type: "webhook", url: `${receiver.url}/blocked` });
+		for (let i = 0; i < 50; i++) expect((await emit("hook.blocked", { i })).body.matched_subscriptions).toBe(1);
+		const disabled = await until(
+			async () => {
+				const body = (await app.http.get(`/api/v1/events/subscriptions/${sub.id}`).set(auth)).body;
+				return body.enabled === false && body;
+			},
+			20_000,
+			"the subscription to be disabled"
+		);
+		expect(disabled).toMatchObject({ consecutive_failures: 50, last_delivery_status: "failed" });
+		expect((await emit("hook.blocked")).body.matched_subscriptions).toBe(0);
+		const enabled = await app.http.put(`/api/v1/events/subscriptions/${sub.id}`).set(auth).send({ enabled: true });
+		expect(enabled.body).toMatchObject({ enabled: true, consecutive_failures: 0 });
+		await app.http.delete(`/api/v1/events/subscriptions/${sub.id}`).set(auth).expect(204);
+	} finally {
+		await setSettings({ allow_private_network: true });
+	}
+});
 
 describe("live stream", () => {
 	test("GET /events/stream sends the org's matching events live, numbered from 1", async () => {

@@ -15,7 +15,7 @@ function delivery(i: number): Partial<DeliveryDoc> & { id: string } {
 	const now = nowIso();
 	return {
 		id: `dlv_${i}`, subscription_id: "sub_1", event_id: `evt_${i}`, event_type: "x.y", target_type: "webhook", event_depth: 0, status: "pending", attempts: 0,
-		run_id: null, last_status_code: null, last_error: null, next_attempt_at: now, claimed_by: null, claim_expires_at: null, attempt_log: [], created_at: now, updated_at: now
+		last_status_code: null, last_error: null, next_attempt_at: now, claimed_by: null, claim_expires_at: null, attempt_log: [], created_at: now, updated_at: now
 	};
 }
 
