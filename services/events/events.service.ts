@@ -33,6 +33,7 @@ export interface EventsThis extends PlatformThis {
 	};
 	log: EventLog;
 	outbox: Outbox;
+	sender: Sender;
 	hub: RunHub;
 	settingsCache: SettingsCache;
 	sweepTimer: NodeJS.Timeout | null;
@@ -171,6 +172,7 @@ const EventsService: Schema<EventsThis> = {
 				// Enabling again (e.g. after 50 failures in a row) starts the failure count afresh.
 				if (p.enabled === true && !sub.enabled) set.consecutive_failures = 0;
 				const updated = (await this.repos.subscriptions.forOrg(sub.org_id).update(sub.id, set)) as SubscriptionDoc;
+				this.sender.forget(sub.id);
 				return presentSubscription(updated);
 			}
 		},
@@ -185,6 +187,7 @@ const EventsService: Schema<EventsThis> = {
 				const sub = await this.requireSubscription(ctx, ctx.params.subscription_id);
 				await this.repos.subscriptions.forOrg(sub.org_id).delete(sub.id);
 				await this.repos.deliveries.forOrg(sub.org_id).deleteMany({ subscription_id: sub.id });
+				this.sender.forget(sub.id);
 				return null;
 			}
 		},
@@ -336,7 +339,7 @@ const EventsService: Schema<EventsThis> = {
 	},
 
 	async started(this: EventsThis) {
-		const sender = new Sender(this);
+		const sender = (this.sender = new Sender(this));
 		this.log = new EventLog(this, () => this.outbox.kick());
 		this.outbox = new Outbox({
 			deliveries: this.repos.deliveries,

@@ -12,27 +12,62 @@ import { postWebhook } from "./webhook";
 
 const final = (code: string, message: string, runId: string | null = null): SendResult => ({ ok: false, statusCode: null, error: { code, message }, retryable: false, runId });
 
+/** A subscription read for deliveries is reused this long (changes made on this node apply at once). */
+const SUBSCRIPTION_CACHE_MS = 1_000;
+/** Events are immutable: the last ones read are kept (one event fans out to several deliveries). */
+const EVENT_CACHE_SIZE = 1_000;
+
+interface CachedSubscription {
+	sub: SubscriptionDoc;
+	secret: string | null;
+	until: number;
+}
+
 /** Makes the attempts of claimed deliveries: a signed webhook POST, or a run of the subscribed agent. */
 export class Sender {
+	private readonly subscriptions = new Map<string, CachedSubscription>();
+	private readonly events = new Map<string, EventDoc>();
+
 	constructor(private readonly svc: EventsThis) {}
 
-	async send(delivery: DeliveryDoc, reclaimed: boolean): Promise<SendResult> {
-		const { repos } = this.svc;
-		const [sub, event] = await Promise.all([
-			repos.subscriptions.forOrg(delivery.org_id).get(delivery.subscription_id),
-			repos.events.forOrg(delivery.org_id).get(delivery.event_id)
-		]);
-		if (!sub) return final("SUBSCRIPTION_DELETED", "The subscription was deleted");
-		if (!event) return final("EVENT_EXPIRED", "The event is no longer in the event log");
-		return sub.target_type === "webhook" ? this.sendWebhook(delivery, sub, event) : this.startRun(delivery, sub, event, reclaimed);
+	/** The subscription changed or went away: read it again for the next delivery. */
+	forget(subscriptionId: string): void {
+		this.subscriptions.delete(subscriptionId);
 	}
 
-	private async sendWebhook(delivery: DeliveryDoc, sub: SubscriptionDoc, event: EventDoc): Promise<SendResult> {
-		const secret = decryptValue(sub.secret_ciphertext as string, this.svc.platform.masterKey, `${sub.org_id}:${sub.id}`);
+	private async subscription(orgId: string, id: string): Promise<CachedSubscription | null> {
+		const cached = this.subscriptions.get(id);
+		if (cached && cached.until > Date.now()) return cached;
+		const sub = await this.svc.repos.subscriptions.forOrg(orgId).get(id);
+		if (!sub) return null;
+		const secret = sub.secret_ciphertext ? decryptValue(sub.secret_ciphertext, this.svc.platform.masterKey, `${sub.org_id}:${sub.id}`) : null;
+		const entry = { sub, secret, until: Date.now() + SUBSCRIPTION_CACHE_MS };
+		this.subscriptions.set(id, entry);
+		return entry;
+	}
+
+	private async event(orgId: string, id: string): Promise<EventDoc | null> {
+		const cached = this.events.get(id);
+		if (cached) return cached;
+		const event = await this.svc.repos.events.forOrg(orgId).get(id);
+		if (!event) return null;
+		if (this.events.size >= EVENT_CACHE_SIZE) this.events.delete(this.events.keys().next().value as string);
+		this.events.set(id, event);
+		return event;
+	}
+
+	async send(delivery: DeliveryDoc, reclaimed: boolean): Promise<SendResult> {
+		const [target, event] = await Promise.all([this.subscription(delivery.org_id, delivery.subscription_id), this.event(delivery.org_id, delivery.event_id)]);
+		if (!target) return final("SUBSCRIPTION_DELETED", "The subscription was deleted");
+		if (!event) return final("EVENT_EXPIRED", "The event is no longer in the event log");
+		return target.sub.target_type === "webhook" ? this.sendWebhook(delivery, target, event) : this.startRun(delivery, target.sub, event, reclaimed);
+	}
+
+	private async sendWebhook(delivery: DeliveryDoc, { sub, secret }: CachedSubscription, event: EventDoc): Promise<SendResult> {
 		const settings = await this.svc.settingsCache.get();
 		const body = JSON.stringify({ id: delivery.id, event: presentEvent(event) });
 		return postWebhook(
-			{ url: sub.url as string, secret, deliveryId: delivery.id, eventType: event.event_type, body },
+			{ url: sub.url as string, secret: secret as string, deliveryId: delivery.id, eventType: event.event_type, body },
 			outboundPolicy(settings, this.svc.config.allowPrivateNetwork)
 		);
 	}
@@ -80,10 +115,15 @@ export class Sender {
 	async settled(delivery: DeliveryDoc): Promise<void> {
 		const subs = this.svc.repos.subscriptions.forOrg(delivery.org_id);
 		const now = nowIso();
+		const cached = this.subscriptions.get(delivery.subscription_id)?.sub;
 		if (delivery.status === "succeeded") {
-			await subs.updateWhere({ id: delivery.subscription_id }, { $set: { last_delivery_at: now, last_delivery_status: "succeeded", consecutive_failures: 0 } });
+			// A steady stream of successes refreshes last_delivery_at about once a second, not once per delivery.
+			if (cached?.last_delivery_status === "succeeded" && cached.consecutive_failures === 0 && Date.now() - Date.parse(cached.last_delivery_at ?? "") < SUBSCRIPTION_CACHE_MS) return;
+			const updated = await subs.updateWhere({ id: delivery.subscription_id }, { $set: { last_delivery_at: now, last_delivery_status: "succeeded", consecutive_failures: 0 } });
+			if (updated && cached) Object.assign(cached, { last_delivery_at: now, last_delivery_status: "succeeded", consecutive_failures: 0 });
 			return;
 		}
+		this.forget(delivery.subscription_id);
 		const sub = await subs.updateWhere(
 			{ id: delivery.subscription_id },
 			{ $set: { last_delivery_at: now, last_delivery_status: "failed" }, $inc: { consecutive_failures: 1 } }
