@@ -28,6 +28,7 @@ const DUPLICATE_WINDOW_MS = 10_000;
 /** An event whose deliveries are not all written this long after it was stored lost its node: finish the fan-out. */
 const FANOUT_GRACE_MS = 5_000;
 const DAY_MS = 24 * 3600 * 1000;
+const RETENTION_SWEEP_MS = 3600 * 1000;
 
 const asString = (v: unknown): string | null => (typeof v === "string" && v ? v : null);
 
@@ -37,6 +38,8 @@ const asString = (v: unknown): string | null => (typeof v === "string" && v ? v 
  * by `finishFanOuts`, so an accepted event never loses a delivery.
  */
 export class EventLog {
+	private retainedAt = 0;
+
 	constructor(
 		private readonly svc: EventsThis,
 		private readonly deliveriesWritten: () => void
@@ -50,7 +53,7 @@ export class EventLog {
 	async recordPlatformEvent(type: string, params: Record<string, unknown>): Promise<EventDoc | null> {
 		const orgId = asString(params?.org_id);
 		if (!orgId) return null;
-		if (!(await this.firstSighting(orgId, type, params))) return null;
+		if (this.replicated() && !(await this.firstSighting(orgId, type, params))) return null;
 		const payload = shapePayload(type, params);
 		return this.record({ orgId, type, source: "platform", payload, depth: await this.depthOf(orgId, params, payload) });
 	}
@@ -124,9 +127,15 @@ export class EventLog {
 		return events.length;
 	}
 
+	/** More than one node runs this service (on a shared database): each of them receives every broadcast. */
+	private replicated(): boolean {
+		const list = this.svc.broker.registry.getServiceList({ onlyAvailable: true }) as { name: string }[];
+		return list.filter(s => s.name === this.svc.name).length > 1;
+	}
+
 	/**
-	 * True for the first copy of a broadcast: each node running this service receives it. A later
-	 * identical broadcast (outside the window) is a new event.
+	 * True for the first copy of a broadcast when several nodes receive it. An identical broadcast
+	 * outside the window is a new event.
 	 */
 	private async firstSighting(orgId: string, type: string, params: Record<string, unknown>): Promise<boolean> {
 		const seen = this.repos.bus_seen.forOrg(orgId);
@@ -154,9 +163,11 @@ export class EventLog {
 		return delivery ? (delivery.event_depth ?? 0) + 1 : 0;
 	}
 
-	/** Retention (admin setting `event_retention_days`) and the duplicate window's bookkeeping. */
+	/** Unfinished fan-outs at every sweep; retention (admin setting `event_retention_days`) once an hour. */
 	async sweep(): Promise<void> {
 		await this.finishFanOuts();
+		if (Date.now() - this.retainedAt < RETENTION_SWEEP_MS) return;
+		this.retainedAt = Date.now();
 		const settings = await this.svc.settingsCache.get();
 		const cutoff = new Date(Date.now() - settings.event_retention_days * DAY_MS).toISOString();
 		await this.repos.events.platformWide().deleteMany({ created_at: { $lt: cutoff } });

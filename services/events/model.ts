@@ -64,6 +64,8 @@ export interface DeliveryError {
 
 export interface AttemptRecord {
 	attempt: number;
+	/** The node that made the attempt. */
+	node_id: string;
 	at: string;
 	status_code: number | null;
 	error: DeliveryError | null;

@@ -140,7 +140,7 @@ export class Outbox {
 		const delay = result.ok || !result.retryable ? null : retryDelayMs(attempts, this.deps.retryBaseMs);
 		const status = result.ok ? "succeeded" : delay === null ? "failed" : "pending";
 		const now = nowIso();
-		const record: AttemptRecord = { attempt: attempts, at: now, status_code: result.statusCode, error: result.error, duration_ms: Date.now() - startedAt };
+		const record: AttemptRecord = { attempt: attempts, node_id: this.deps.nodeId, at: now, status_code: result.statusCode, error: result.error, duration_ms: Date.now() - startedAt };
 		const nextAt = delay === null ? null : new Date(Date.now() + delay).toISOString();
 		const saved = await all.updateWhere(
 			{ id: claimed.id, claimed_by: this.deps.nodeId, attempts: claimed.attempts },

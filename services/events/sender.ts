@@ -94,7 +94,8 @@ export class Sender {
 			});
 			return { ok: true, statusCode: null, error: null, retryable: false, runId: run.id };
 		} catch (err: any) {
-			if (err instanceof FluxError || (typeof err?.code === "number" && err.code < 500)) {
+			const unreachable = err?.type === "SERVICE_NOT_FOUND" || err?.type === "SERVICE_NOT_AVAILABLE";
+			if (!unreachable && (err instanceof FluxError || (typeof err?.code === "number" && err.code < 500))) {
 				return final(String(err.type ?? "RUN_REFUSED"), String(err.message ?? "The run was refused"), err.data?.run_id ?? null);
 			}
 			return { ok: false, statusCode: null, error: { code: "SERVICE_UNAVAILABLE", message: "The runtime could not be reached" }, retryable: true };
