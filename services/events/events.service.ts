@@ -65,7 +65,7 @@ const EventsService: Schema<EventsThis> = {
 			// Low-cardinality single-field indexes make every NeDB update slow: compound or sparse ones instead.
 			events: [{ fields: ["org_id", "created_at"] }, { fields: ["event_type"] }, { fields: ["run_id"], sparse: true }, { fields: ["agent_id"], sparse: true }, { fields: ["fanout_since"], sparse: true }],
 			subscriptions: [{ fields: ["org_id", "event_type"] }, { fields: ["agent_id"], sparse: true }],
-			deliveries: [{ fields: ["event_id", "subscription_id"], unique: true }, { fields: ["subscription_id", "created_at"] }, { fields: ["run_id"], sparse: true }, { fields: ["status", "next_attempt_at"] }],
+			deliveries: [{ fields: ["event_id", "subscription_id"], unique: true }, { fields: ["subscription_id", "created_at"] }, { fields: ["run_id"], sparse: true }, { fields: ["next_attempt_at"], sparse: true }],
 			bus_seen: [{ fields: ["seen_at"] }],
 			idempotency: IDEMPOTENCY_INDEXES
 		})

@@ -86,7 +86,8 @@ export interface DeliveryDoc {
 	run_id?: string;
 	last_status_code: number | null;
 	last_error: DeliveryError | null;
-	next_attempt_at: string | null;
+	/** Only while pending. */
+	next_attempt_at?: string;
 	/** The node holding the current attempt, until `claim_expires_at` (a crashed node's claim lapses). */
 	claimed_by: string | null;
 	claim_expires_at: string | null;
@@ -146,7 +147,7 @@ export function presentDelivery(doc: DeliveryDoc) {
 		run_id: doc.run_id ?? null,
 		last_status_code: doc.last_status_code ?? null,
 		last_error: doc.last_error ?? null,
-		next_attempt_at: doc.status === "pending" ? doc.next_attempt_at : null,
+		next_attempt_at: doc.status === "pending" ? (doc.next_attempt_at ?? null) : null,
 		created_at: doc.created_at,
 		updated_at: doc.updated_at
 	};

@@ -150,12 +150,14 @@ export class Outbox {
 					attempts,
 					last_status_code: result.statusCode,
 					last_error: result.error,
-					next_attempt_at: nextAt,
+					...(nextAt ? { next_attempt_at: nextAt } : {}),
 					claimed_by: null,
 					claim_expires_at: null,
 					...(result.runId ? { run_id: result.runId } : {}),
 					updated_at: now
 				},
+				// A final delivery leaves the sparse index of due deliveries (a shared null key would make every NeDB update slow).
+				...(nextAt ? {} : { $unset: { next_attempt_at: true as const } }),
 				$push: { attempt_log: record }
 			}
 		);
