@@ -440,6 +440,23 @@ function openStream(path: string, headers: Record<string, string> = {}): Promise
 	});
 }
 
+test("an event stored without its deliveries (its node stopped in between) gets them from the recovery sweep", async () => {
+	const sub = await subscribe({ event_type: "recover.me", target_type: "webhook", url: `${receiver.url}/recover` });
+	const events: any = app.broker.getLocalService("events");
+	const stale = new Date(Date.now() - 60_000).toISOString();
+	const id = `evt_recover_${uid()}`;
+	// What a crash right after storing the event leaves: the matched subscriptions, no delivery yet.
+	await events.repos.events.forOrg(sub.org_id).insert({ id, event_type: "recover.me", source: "custom", payload: { n: 1 }, depth: 0, matched_subscriptions: 1, fanout_since: stale, fanout_pending: [sub.id], created_at: stale, updated_at: stale });
+	expect(await deliveries(sub.id)).toEqual([]);
+	await events.log.finishFanOuts();
+	expect(await finalDelivery(sub.id)).toMatchObject({ status: "succeeded", event_id: id, attempts: 1 });
+	const stored = await events.repos.events.forOrg(sub.org_id).get(id);
+	expect(stored.fanout_since).toBeUndefined();
+	await events.log.finishFanOuts();
+	expect(await deliveries(sub.id)).toHaveLength(1);
+	await app.http.delete(`/api/v1/events/subscriptions/${sub.id}`).set(auth).expect(204);
+});
+
 test("50 failed deliveries in a row disable the subscription; enabling it again starts the count afresh", async () => {
 	await setSettings({ allow_private_network: false });
 	try {
