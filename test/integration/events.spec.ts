@@ -252,6 +252,9 @@ describe("emit and the event log", () => {
 		const created = await until(async () => (await eventsOf({ event_type: "agent.created", agent_id: agent.id }))[0], 5000, "agent.created");
 		expect(created).toMatchObject({ source: "platform", depth: 0, agent_id: agent.id, run_id: null, payload: { agent_id: agent.id, name: agent.name, version: 1 } });
 		expect(Object.keys(created.payload).sort()).toEqual(["agent_id", "name", "version"]);
+		await app.http.put(`/api/v1/agents/${agent.id}`).set(auth).send({ system_prompt: "Be brief." }).expect(200);
+		const updated = await until(async () => (await eventsOf({ event_type: "agent.updated", agent_id: agent.id }))[0], 5000, "agent.updated");
+		expect(updated.payload).toEqual({ agent_id: agent.id, name: agent.name, version: 2, changed_fields: ["system_prompt"] });
 		const promoted = await eventsOf({ event_type: "lifecycle.promoted", agent_id: agent.id });
 		expect(promoted.map(e => e.payload.to_state).sort()).toEqual(["active", "testing"]);
 		const run = await app.http.post("/api/v1/runtime/execute").set(auth).send({ agent_id: agent.id, input: "hello events" });
