@@ -91,6 +91,8 @@ export interface DeliveryDoc {
 	/** The node holding the current attempt, until `claim_expires_at` (a crashed node's claim lapses). */
 	claimed_by: string | null;
 	claim_expires_at: string | null;
+	/** Which claim (one batch of one node) holds the current attempt. */
+	claim_token?: string;
 	/** Every attempt: the delivery log. */
 	attempt_log: AttemptRecord[];
 	created_at: string;

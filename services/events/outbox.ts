@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { Repository } from "../../lib/store";
 import { nowIso } from "../../lib/time";
 import type { AttemptRecord, DeliveryDoc, DeliveryError } from "./model";
@@ -7,9 +8,9 @@ export const MAX_ATTEMPTS = 6;
 const RETRY_FACTORS = [1, 3, 12, 60, 180];
 /** An attempt not recorded this long after its claim (its node died) may be made again by any node. */
 export const CLAIM_MS = 30_000;
-const BATCH = 200;
+const BATCH = 64;
 const POLL_MS = 1_000;
-const CONCURRENCY = 64;
+const CONCURRENCY = BATCH;
 
 /** When the next attempt is due after `attemptsMade` failed ones; null when none is left. */
 export function retryDelayMs(attemptsMade: number, baseMs: number): number | null {
@@ -63,6 +64,8 @@ export class Outbox {
 		if (this.timer) clearInterval(this.timer);
 		if (this.wake) clearTimeout(this.wake);
 		await Promise.allSettled([...this.inFlight]);
+		// Claimed but not attempted: free at once for the other nodes.
+		await this.releaseOwnClaims();
 	}
 
 	/** After a restart with the same node id, this node's unfinished claims are free at once (not after CLAIM_MS). */
@@ -107,31 +110,42 @@ export class Outbox {
 				{ status: "pending", next_attempt_at: { $lte: now }, $or: [{ claim_expires_at: null }, { claim_expires_at: { $lt: now } }] },
 				{ sort: { next_attempt_at: 1 }, limit: BATCH }
 			);
-			for (const delivery of due) {
+			if (!due.length) return;
+			for (const { delivery, reclaimed } of await this.claim(due)) {
 				if (this.stopped) return;
 				while (this.inFlight.size >= CONCURRENCY) await Promise.race(this.inFlight);
-				const task = this.attempt(delivery).catch(err => this.deps.onError(err, delivery.id));
+				const task = this.attempt(delivery, reclaimed).catch(err => this.deps.onError(err, delivery.id));
 				this.inFlight.add(task);
 				task.finally(() => this.inFlight.delete(task));
 			}
-			if (due.length < BATCH) break;
-			// Let the batch's claims land before reading the next page.
-			await Promise.race([Promise.allSettled([...this.inFlight]), new Promise(r => setTimeout(r, 50))]);
+			if (due.length < BATCH) return;
 		}
 	}
 
-	private async attempt(candidate: DeliveryDoc): Promise<void> {
+	/**
+	 * Claims a page of due deliveries in one conditional write: each one whose claim is free gets this
+	 * batch's token, so of two nodes claiming the same page each delivery goes to exactly one of them.
+	 */
+	private async claim(candidates: DeliveryDoc[]): Promise<{ delivery: DeliveryDoc; reclaimed: boolean }[]> {
 		const all = this.deps.deliveries.platformWide();
-		const claimUntil = new Date(Date.now() + CLAIM_MS).toISOString();
-		const claimed = await all.updateWhere(
-			{ id: candidate.id, status: "pending", attempts: candidate.attempts, claimed_by: candidate.claimed_by ?? null, claim_expires_at: candidate.claim_expires_at ?? null },
-			{ $set: { claimed_by: this.deps.nodeId, claim_expires_at: claimUntil } }
+		const now = nowIso();
+		const token = `${this.deps.nodeId}:${randomBytes(8).toString("hex")}`;
+		const ids = candidates.map(c => c.id);
+		await all.updateMany(
+			{ id: { $in: ids }, status: "pending", $or: [{ claim_expires_at: null }, { claim_expires_at: { $lt: now } }] },
+			{ $set: { claimed_by: this.deps.nodeId, claim_token: token, claim_expires_at: new Date(Date.now() + CLAIM_MS).toISOString() } }
 		);
-		if (!claimed) return;
-		const startedAt = Date.now();
+		const claimedBefore = new Set(candidates.filter(c => c.claimed_by != null).map(c => c.id));
+		const mine = await all.find({ id: { $in: ids }, claim_token: token }, { sort: { next_attempt_at: 1 } });
+		return mine.map(delivery => ({ delivery, reclaimed: delivery.attempts > 0 || claimedBefore.has(delivery.id) }));
+	}
+
+	private async attempt(claimed: DeliveryDoc, reclaimed: boolean): Promise<void> {
+		const all = this.deps.deliveries.platformWide();
 		let result: SendResult;
+		const startedAt = Date.now();
 		try {
-			result = await this.deps.send(claimed, claimed.attempts > 0 || candidate.claimed_by != null);
+			result = await this.deps.send(claimed, reclaimed);
 		} catch (err) {
 			this.deps.onError(err, claimed.id);
 			result = { ok: false, statusCode: null, error: { code: "INTERNAL_ERROR", message: "The delivery could not be attempted" }, retryable: true };
@@ -143,7 +157,7 @@ export class Outbox {
 		const record: AttemptRecord = { attempt: attempts, node_id: this.deps.nodeId, at: now, status_code: result.statusCode, error: result.error, duration_ms: Date.now() - startedAt };
 		const nextAt = delay === null ? null : new Date(Date.now() + delay).toISOString();
 		const saved = await all.updateWhere(
-			{ id: claimed.id, claimed_by: this.deps.nodeId, attempts: claimed.attempts },
+			{ id: claimed.id, claim_token: claimed.claim_token },
 			{
 				$set: {
 					status,
@@ -157,7 +171,7 @@ export class Outbox {
 					updated_at: now
 				},
 				// A final delivery leaves the sparse index of due deliveries (a shared null key would make every NeDB update slow).
-				...(nextAt ? {} : { $unset: { next_attempt_at: true as const } }),
+				$unset: nextAt ? { claim_token: true } : { claim_token: true, next_attempt_at: true },
 				$push: { attempt_log: record }
 			}
 		);

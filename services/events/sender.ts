@@ -12,6 +12,8 @@ import { postWebhook } from "./webhook";
 
 const final = (code: string, message: string, runId: string | null = null): SendResult => ({ ok: false, statusCode: null, error: { code, message }, retryable: false, runId });
 
+/** Well inside the outbox's claim (CLAIM_MS), so no other node takes the delivery over meanwhile. */
+const START_RUN_TIMEOUT_MS = 20_000;
 /** A subscription read for deliveries is reused this long (changes made on this node apply at once). */
 const SUBSCRIPTION_CACHE_MS = 1_000;
 /** Events are immutable: the last ones read are kept (one event fans out to several deliveries). */
@@ -91,7 +93,7 @@ export class Sender {
 				trigger: "event",
 				trigger_ref: sub.id,
 				metadata: { event_id: event.id, event_type: event.event_type, delivery_id: delivery.id, event_depth: event.depth }
-			});
+			}, { timeout: START_RUN_TIMEOUT_MS });
 			return { ok: true, statusCode: null, error: null, retryable: false, runId: run.id };
 		} catch (err: any) {
 			const unreachable = err?.type === "SERVICE_NOT_FOUND" || err?.type === "SERVICE_NOT_AVAILABLE";

@@ -71,7 +71,7 @@ describe("Events on two nodes sharing a database", () => {
 		expect(sub.status).toBe(201);
 		const outboxes = [a, b].map(n => (n.getLocalService("events") as any).outbox);
 		await Promise.all(outboxes.map(o => o.stop()));
-		const total = 150;
+		const total = 300;
 		for (let i = 0; i < total; i++) expect((await http.post("/api/v1/events/emit").set(auth).send({ event_type: "multi.tick", payload: { i } })).status).toBe(201);
 		outboxes.forEach(o => o.start());
 		const repo = (a.getLocalService("events") as any).repos.deliveries.platformWide();
