@@ -59,7 +59,7 @@ export async function outboxRate(store: "memory" | "nedb", receiverUrl: string):
 		const before = await stats(receiverUrl);
 		const start = Date.now();
 		events.outbox.start();
-		while ((await repo.count({ status: "pending" })) > 0) await new Promise(r => setTimeout(r, 25));
+		while ((await repo.count({ status: "pending" })) > 0) await new Promise(r => setTimeout(r, 200));
 		const elapsed = Date.now() - start;
 		const after = await stats(receiverUrl);
 		return {

@@ -17,7 +17,7 @@ import { BUILTIN_TYPES, EVENT_CATALOGUE, isReservedType, patternMatches } from "
 import { EventLog, type BusSeenDoc } from "./event-log";
 import {
 	CUSTOM_TYPE, DELIVERY_SCHEMA, DELIVERY_STATUSES, EVENT_SCHEMA, EVENT_SOURCES, EVENT_TYPE_SCHEMA, PAYLOAD_MAX_BYTES, presentDelivery, presentEvent,
-	presentSubscription, SUBSCRIPTION_RULES, SUBSCRIPTION_SCHEMA, TARGET_TYPES, targetProblems, TYPE_PATTERN,
+	presentSubscription, secretContext, SUBSCRIPTION_RULES, SUBSCRIPTION_SCHEMA, TARGET_TYPES, targetProblems, TYPE_PATTERN,
 	type DeliveryDoc, type EventDoc, type PresentedEvent, type SubscriptionDoc
 } from "./model";
 import { Outbox } from "./outbox";
@@ -45,8 +45,7 @@ type Ctx<P = any> = Context<P, { principal: Principal; idempotencyKey?: string; 
 const SWEEP_MS = 30_000;
 const ID_QUERY = query({ type: "string", max: 64 });
 
-/** The stored form of a webhook secret, bound to its subscription. */
-const sealSecret = (self: EventsThis, orgId: string, subscriptionId: string, secret: string) => encryptValue(secret, self.platform.masterKey, `${orgId}:${subscriptionId}`);
+const sealSecret = (self: EventsThis, orgId: string, subscriptionId: string, secret: string) => encryptValue(secret, self.platform.masterKey, secretContext(orgId, subscriptionId));
 
 /** Every catalogue type is a bus event this service stores (§0.16). */
 const platformHandlers = Object.fromEntries(

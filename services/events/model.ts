@@ -184,8 +184,11 @@ export function targetProblems(target: string, s: { agent_id?: unknown; input_te
 	return problems;
 }
 
+/** A webhook secret is encrypted bound to its subscription, so a copied ciphertext opens nowhere else. */
+export const secretContext = (orgId: string, subscriptionId: string) => `${orgId}:${subscriptionId}`;
+
+/** Fields of create and update; `name` (display name) and `event_type` are added by each action. */
 export const SUBSCRIPTION_RULES = {
-	name: { type: "string", min: 1, max: 100, optional: true, nullable: true },
 	agent_id: { type: "string", min: 1, max: 64, optional: true, nullable: true },
 	input_template: { type: "string", min: 1, max: TEMPLATE_MAX, optional: true, nullable: true },
 	url: { type: "string", min: 1, max: 2048, optional: true, nullable: true },

@@ -5,7 +5,7 @@ import { nowIso } from "../../lib/time";
 import { decryptValue } from "../secrets/vault";
 import { WEBHOOK_FAILED } from "./catalogue";
 import type { EventsThis } from "./events.service";
-import { MAX_CONSECUTIVE_FAILURES, presentEvent, type DeliveryDoc, type EventDoc, type SubscriptionDoc } from "./model";
+import { MAX_CONSECUTIVE_FAILURES, presentEvent, secretContext, type DeliveryDoc, type EventDoc, type SubscriptionDoc } from "./model";
 import type { SendResult } from "./outbox";
 import { renderTemplate } from "./template";
 import { postWebhook } from "./webhook";
@@ -42,7 +42,7 @@ export class Sender {
 		if (cached && cached.until > Date.now()) return cached;
 		const sub = await this.svc.repos.subscriptions.forOrg(orgId).get(id);
 		if (!sub) return null;
-		const secret = sub.secret_ciphertext ? decryptValue(sub.secret_ciphertext, this.svc.platform.masterKey, `${sub.org_id}:${sub.id}`) : null;
+		const secret = sub.secret_ciphertext ? decryptValue(sub.secret_ciphertext, this.svc.platform.masterKey, secretContext(sub.org_id, sub.id)) : null;
 		const entry = { sub, secret, until: Date.now() + SUBSCRIPTION_CACHE_MS };
 		this.subscriptions.set(id, entry);
 		return entry;
