@@ -1,3 +1,4 @@
+import { get as httpGet } from "node:http";
 import { ServiceBroker } from "moleculer";
 import request from "supertest";
 import { loadConfig } from "../../lib/config";
@@ -18,6 +19,7 @@ describe("Events on two nodes sharing a database", () => {
 	let platform: Platform;
 	let a: ServiceBroker;
 	let b: ServiceBroker;
+	let gateway: ServiceBroker;
 	let watcher: ServiceBroker;
 	let receiver: WebhookReceiver;
 	let http: ReturnType<typeof request>;
@@ -38,8 +40,11 @@ describe("Events on two nodes sharing a database", () => {
 		platform = createPlatform(config);
 		a = node(`events-a-${process.pid}`, ["admin", "rbac", "auth", "audit", "events", "api"]);
 		b = node(`events-b-${process.pid}`, ["events"]);
+		// A gateway node without the events service: its streams come from another node over the transporter.
+		gateway = node(`events-gw-${process.pid}`, ["api"]);
 		await a.start();
 		await b.start();
+		await gateway.start();
 		watcher = await observer(namespace);
 		await until(async () => a.registry.getServiceList({ onlyAvailable: true }).filter((s: any) => s.name === "events").length === 2, 20_000, "both events nodes");
 		await until(async () => watcher.registry.getServiceList({ onlyAvailable: true }).filter((s: any) => s.name === "events").length === 2, 20_000, "the watcher to see both");
@@ -50,6 +55,7 @@ describe("Events on two nodes sharing a database", () => {
 	afterAll(async () => {
 		await receiver?.close();
 		await watcher?.stop();
+		await gateway?.stop();
 		await b?.stop();
 		await a?.stop();
 		await platform?.store.close();
@@ -64,6 +70,26 @@ describe("Events on two nodes sharing a database", () => {
 		const list = await http.get("/api/v1/events").query({ event_type: "secret.rotated" }).set(auth);
 		expect(list.body.items.filter((e: any) => e.payload.secret_id === "sec_multinode")).toHaveLength(1);
 		expect(list.body.items[0].payload).toEqual({ secret_id: "sec_multinode", name: "MULTI" });
+	});
+
+	test("the live stream works through a gateway node that does not run the events service", async () => {
+		const port = (gateway.getLocalService("api") as any).server.address().port;
+		await until(async () => gateway.registry.getServiceList({ onlyAvailable: true }).some((s: any) => s.name === "auth"), 20_000, "the gateway to see the other nodes");
+		const received: string[] = [];
+		const req = httpGet(`http://127.0.0.1:${port}/api/v1/events/stream?event_type=remote.*`, { headers: auth }, res => {
+			res.setEncoding("utf8");
+			res.on("data", chunk => received.push(chunk));
+		});
+		req.on("error", () => undefined);
+		try {
+			await until(async () => received.join("").includes(": keep-alive"), 10_000, "the stream to open");
+			const emitted = await request(`http://127.0.0.1:${port}`).post("/api/v1/events/emit").set(auth).send({ event_type: "remote.hello", payload: { via: "gateway" } });
+			expect(emitted.status).toBe(201);
+			await until(async () => received.join("").includes(emitted.body.id), 10_000, "the event on the stream");
+			expect(received.join("")).toContain(`id: 1\nevent: event\ndata: ${JSON.stringify(emitted.body)}\n\n`);
+		} finally {
+			req.destroy();
+		}
 	});
 
 	test("both dispatchers drain one outbox and every delivery is made exactly once", async () => {
