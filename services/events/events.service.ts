@@ -249,11 +249,11 @@ const EventsService: Schema<EventsThis> = {
 			rest: "GET /types",
 			access: ["events:read"],
 			openapi: { summary: "The catalogue of built-in event types", response: "List:EventType" },
-			params: { ...LIST_QUERY },
+			// A fixed catalogue in its own order (by module, as §9 lists it): paged, not sorted.
+			params: { limit: LIST_QUERY.limit, offset: LIST_QUERY.offset },
 			handler(this: EventsThis, ctx: Ctx) {
-				const { limit, offset, order } = listOptions(ctx.params);
-				const all = order === "asc" ? EVENT_CATALOGUE : [...EVENT_CATALOGUE].reverse();
-				return { items: all.slice(offset, offset + limit), total: all.length, limit, offset };
+				const { limit, offset } = listOptions(ctx.params);
+				return { items: EVENT_CATALOGUE.slice(offset, offset + limit), total: EVENT_CATALOGUE.length, limit, offset };
 			}
 		},
 
