@@ -83,7 +83,7 @@ export async function eventsBench(): Promise<void> {
 		await baseline(`${url}/warmup`, 1000, body);
 		const floor = await baseline(`${url}/baseline`, 10_000, body);
 		console.log(`  bare HTTP POSTs (baseline)        ${floor.toFixed(0)} req/s  (${CONCURRENCY} in flight)`);
-		for (const store of ["memory", "nedb"] as const) {
+		for (const store of (process.env.BENCH_STORES ?? "memory,nedb").split(",") as ("memory" | "nedb")[]) {
 			const r = await outboxRate(store, url);
 			const lost = r.deliveries - r.stats.unique;
 			console.log(
