@@ -1,4 +1,5 @@
 import { chatBench } from "./chat";
+import { eventsBench } from "./events";
 import { gatewayBench } from "./gateway";
 import { guardsBench } from "./guards";
 import { runtimeBench } from "./runtime";
@@ -11,7 +12,8 @@ const SUITES: Record<string, () => Promise<void>> = {
 	guards: () => guardsBench(),
 	workflows: () => workflowsBench(),
 	chat: () => chatBench(),
-	schedules: () => schedulesBench()
+	schedules: () => schedulesBench(),
+	events: () => eventsBench()
 };
 
 async function main() {

@@ -26,6 +26,8 @@ export interface Config {
 	actorConcurrency: number;
 	/** How often the autoscaler evaluates the scaling rules (§15: every 15 s). */
 	scalingIntervalMs: number;
+	/** Delay before the first webhook retry; later retries wait 3, 12, 60 and 180 times as long (§9: 10 s, 30 s, 2 min, 10 min, 30 min). */
+	webhookRetryBaseMs: number;
 	version: string;
 }
 
@@ -71,6 +73,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
 		nodeId: env.NODE_ID || null,
 		actorConcurrency: intOf(env.FLUXGATE_ACTOR_CONCURRENCY, 32, "FLUXGATE_ACTOR_CONCURRENCY") || 32,
 		scalingIntervalMs: intOf(env.FLUXGATE_SCALING_INTERVAL_MS, 15_000, "FLUXGATE_SCALING_INTERVAL_MS") || 15_000,
+		webhookRetryBaseMs: intOf(env.FLUXGATE_WEBHOOK_RETRY_BASE_MS, 10_000, "FLUXGATE_WEBHOOK_RETRY_BASE_MS"),
 		version: PACKAGE_VERSION
 	};
 	return { ...config, ...overrides };

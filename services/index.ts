@@ -8,6 +8,7 @@ import AuthService from "./auth/auth.service";
 import BillingService from "./billing/billing.service";
 import BudgetsService from "./budgets/budgets.service";
 import CostService from "./cost/cost.service";
+import EventsService from "./events/events.service";
 import GovernanceService from "./governance/governance.service";
 import LifecycleService from "./lifecycle/lifecycle.service";
 import MarketplaceService from "./marketplace/marketplace.service";
@@ -42,6 +43,7 @@ export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	marketplace: MarketplaceService,
 	governance: GovernanceService,
 	prompts: PromptsService,
+	events: EventsService,
 	runtime: RuntimeService,
 	chat: ChatService,
 	actors: ActorsService,

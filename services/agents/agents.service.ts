@@ -620,7 +620,7 @@ const AgentsService: Schema<AgentsThis> = {
 					updated = swapped;
 				}
 				if (!updated) throw errors.notFound("Agent");
-				ctx.broadcast("agent.updated", { org_id: orgId, agent_id: agentId, changed_fields: plan.changed, version: updated.version });
+				ctx.broadcast("agent.updated", { org_id: orgId, agent_id: agentId, name: updated.name, changed_fields: plan.changed, version: updated.version });
 				return updated;
 			}
 			throw errors.serviceUnavailable("The agent is being changed concurrently: retry the request");
@@ -658,7 +658,7 @@ const AgentsService: Schema<AgentsThis> = {
 			await this.versionsOf(agent.org_id).deleteMany({ agent_id: agent.id });
 			await this.historyOf(agent.org_id).deleteMany({ agent_id: agent.id });
 			await this.agentsOf(agent.org_id).delete(agent.id);
-			ctx.broadcast("agent.deleted", { ...params, name: agent.name });
+			ctx.broadcast("agent.deleted", { ...params, name: agent.name, version: agent.version });
 		}
 	},
 
