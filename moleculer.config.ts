@@ -3,6 +3,7 @@ import { Validators } from "moleculer";
 import os from "node:os";
 import type { Config } from "./lib/config";
 import { VALIDATION_MESSAGES } from "./lib/validation";
+import { TrustMiddleware } from "./middlewares/trust";
 
 /** Broker options for a node with this configuration. */
 export default function brokerOptions(config: Config): BrokerOptions {
@@ -36,7 +37,8 @@ export default function brokerOptions(config: Config): BrokerOptions {
 		// The built-in middlewares minus per-action request metrics, tracing, caching, retries and
 		// circuit breakers, which Fluxgate does not use: they cost a third of a gateway request.
 		internalMiddlewares: false,
-		middlewares: ["ActionHook", "Validator", "Bulkhead", "ContextTracker", "Timeout", "Fallback", "ErrorHandler"] as any,
+		// Trust sits inside Validator (checks validated params) and outside ActionHook (a refused call reaches no hook or handler).
+		middlewares: ["ActionHook", TrustMiddleware(), "Validator", "Bulkhead", "ContextTracker", "Timeout", "Fallback", "ErrorHandler"] as any,
 		tracing: { enabled: false },
 		validator: new Validators.Fastest({ messages: VALIDATION_MESSAGES, useNewCustomCheckerFunction: true } as any),
 		errorHandler(err: any) {

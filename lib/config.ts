@@ -24,6 +24,8 @@ export interface Config {
 	nodeId: string | null;
 	/** Runs one agent actor executes at once; more wait in its mailbox. */
 	actorConcurrency: number;
+	/** Agent ids whose actors this node may host (FLUXGATE_ACTOR_AGENTS); null: every runnable agent. */
+	actorAgents: string[] | null;
 	version: string;
 }
 
@@ -68,6 +70,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
 		jwtSecret: env.FLUXGATE_JWT_SECRET || null,
 		nodeId: env.NODE_ID || null,
 		actorConcurrency: intOf(env.FLUXGATE_ACTOR_CONCURRENCY, 32, "FLUXGATE_ACTOR_CONCURRENCY") || 32,
+		actorAgents: env.FLUXGATE_ACTOR_AGENTS ? env.FLUXGATE_ACTOR_AGENTS.split(",").map(s => s.trim()).filter(Boolean) : null,
 		version: PACKAGE_VERSION
 	};
 	return { ...config, ...overrides };

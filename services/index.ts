@@ -6,6 +6,7 @@ import ApiService from "./api/api.service";
 import AuditService from "./audit/audit.service";
 import AuthService from "./auth/auth.service";
 import BudgetsService from "./budgets/budgets.service";
+import CoordinationService from "./coordination/coordination.service";
 import CostService from "./cost/cost.service";
 import GovernanceService from "./governance/governance.service";
 import LifecycleService from "./lifecycle/lifecycle.service";
@@ -27,6 +28,7 @@ export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	budgets: BudgetsService,
 	cost: CostService,
 	governance: GovernanceService,
+	coordination: CoordinationService,
 	runtime: RuntimeService,
 	actors: ActorsService,
 	auth: AuthService,

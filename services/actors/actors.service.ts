@@ -37,8 +37,16 @@ function agentActorSchema(agentId: string, orgId: string, mailbox: Mailbox, env:
 		metadata: { agent_id: agentId, org_id: orgId, actor: true },
 		actions: {
 			run: enqueue,
-			// Messages from other agents are runs too (trigger `coordination`), in the same mailbox.
-			message: enqueue,
+			// The agent's inbox: other agents' messages, checked by the trust middleware before they arrive.
+			// Accepted ones start runs (trigger `coordination`) that come back through `run` into the same mailbox.
+			message: {
+				visibility: "public" as const,
+				trust: true,
+				params: { id: "string", org_id: "string", from_agent_id: "string", to_agent_id: { type: "equal", value: agentId }, message_type: "string", content: "string" },
+				handler(ctx: Context<any>) {
+					return ctx.call("coordination.receive", ctx.params);
+				}
+			},
 			status: {
 				visibility: "public",
 				handler() {
@@ -88,7 +96,7 @@ const ActorsService: Schema<ActorsThis> = {
 
 	methods: {
 		async deploy(this: ActorsThis, orgId: string, agentId: string) {
-			if (this.actors.has(agentId)) return;
+			if (this.actors.has(agentId) || (this.config.actorAgents && !this.config.actorAgents.includes(agentId))) return;
 			const mailbox = new Mailbox(this.config.actorConcurrency);
 			// createService starts the service itself once the broker is running.
 			this.actors.set(agentId, this.broker.createService(agentActorSchema(agentId, orgId, mailbox, this.env)));
@@ -104,8 +112,10 @@ const ActorsService: Schema<ActorsThis> = {
 		/** Events can be missed (a node joining while an agent is promoted): converge on the agents' states. */
 		async reconcile(this: ActorsThis) {
 			const runnable: { org_id: string; agent_id: string }[] = await callIfPresent(this.broker, "agents.listRunnable", {}, []);
-			const wanted = new Set(runnable.map(a => a.agent_id));
-			for (const agent of runnable) await this.deploy(agent.org_id, agent.agent_id);
+			const hosted = this.config.actorAgents;
+			const mine = hosted ? runnable.filter(a => hosted.includes(a.agent_id)) : runnable;
+			const wanted = new Set(mine.map(a => a.agent_id));
+			for (const agent of mine) await this.deploy(agent.org_id, agent.agent_id);
 			for (const agentId of [...this.actors.keys()]) if (!wanted.has(agentId)) await this.undeploy(agentId);
 		},
 
