@@ -48,7 +48,7 @@ const CoordinationService: Schema<CoordinationThis> = {
 	mixins: [
 		StoreMixin({
 			policies: [{ fields: ["org_id", "source_agent_id", "target_agent_id"], unique: true }, { fields: ["target_agent_id"] }],
-			messages: [{ fields: ["id"], unique: true }, { fields: ["from_agent_id"] }, { fields: ["to_agent_id"] }, { fields: ["in_reply_to"] }],
+			messages: [{ fields: ["from_agent_id"] }, { fields: ["to_agent_id"] }, { fields: ["in_reply_to"] }],
 			idempotency: IDEMPOTENCY_INDEXES
 		})
 	],

@@ -44,7 +44,8 @@ export class Inbox {
 			});
 		}
 		const doc = await this.store(ctx, { ...msg, run_id: run?.id ?? null });
-		if (!doc) return this.receive(ctx, msg);
+		// Stored meanwhile by a concurrent delivery of the same message.
+		if (!doc) return { message: presentMessage((await repo.get(msg.id)) as MessageDoc), run };
 		const early = this.completedEarly.get(msg.id);
 		if (early) {
 			this.completedEarly.delete(msg.id);
