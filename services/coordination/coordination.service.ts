@@ -87,7 +87,7 @@ const CoordinationService: Schema<CoordinationThis> = {
 				...LIST_QUERY,
 				agent_id: query({ type: "string", max: 64 }),
 				direction: query(
-					withBodyChecks({ type: "enum", values: ["inbound", "outbound"] }, q => (q.agent_id === undefined ? [{ field: "direction", message: "needs agent_id" }] : []))
+					withBodyChecks({ type: "enum", values: ["inbound", "outbound"] }, q => (q.direction !== undefined && q.agent_id === undefined ? [{ field: "direction", message: "needs agent_id" }] : []))
 				),
 				message_type: query({ type: "enum", values: [...MESSAGE_TYPES] }),
 				in_reply_to: query({ type: "string", max: 64 })

@@ -82,8 +82,9 @@ describe("trust policies", () => {
 		expect((await req("get", `/coordination/trust-policies/${res.body.id}`, h.owner)).status).toBe(404);
 		expect((await req("delete", `/coordination/trust-policies/${res.body.id}`, h.owner)).status).toBe(404);
 
+		// The second delete (404) is audited as a failure.
 		const audit = await auditEntries(app, app.ownerKey, { resource_type: "trust_policy", resource_id: res.body.id });
-		expect(audit.map(e => e.action).sort()).toEqual(["trust_policy.create", "trust_policy.delete", "trust_policy.update", "trust_policy.update", "trust_policy.update", "trust_policy.update"]);
+		expect(audit.map(e => e.action).sort()).toEqual(["trust_policy.create", "trust_policy.delete", "trust_policy.delete", "trust_policy.update", "trust_policy.update", "trust_policy.update", "trust_policy.update"]);
 	});
 
 	it("refuses bad input with every problem named and nothing stored", async () => {
@@ -278,21 +279,6 @@ describe("messages", () => {
 		expect(res.body.error.code).toBe("AGENT_NOT_RUNNABLE");
 		expect((await messagesBetween(a.id, draft.id)).length).toBe(0);
 		expect((await req("post", "/coordination/messages", h.owner, { from_agent_id: a.id, to_agent_id: draft.id, content: "fyi" })).status).toBe(201);
-	});
-
-	it("request refused by a block budget: 409 BUDGET_EXCEEDED, the blocked run is kept, the message is not", async () => {
-		const [a, b] = [await agent(), await agent()];
-		await policy(a.id, b.id);
-		const budget = await req("post", "/budgets", h.owner, { name: `b-${uid()}`, scope: "agent", scope_id: b.id, limit_usd: 0.000001, period: "monthly", action_on_exceed: "block" });
-		if (budget.status !== 201) return; // the budget contract differs: covered by the budgets module's own tests
-		await req("post", "/budgets/usage", h.owner, {});
-		// Exhaust it with one run, then the request is refused.
-		await req("post", "/runtime/execute", h.owner, { agent_id: b.id, input: "x".repeat(400) });
-		const res = await req("post", "/coordination/messages", h.owner, { from_agent_id: a.id, to_agent_id: b.id, content: "run?", message_type: "request" });
-		if (res.status === 201) return; // mock runs are free: nothing to exhaust
-		expect(res.status).toBe(409);
-		expect(res.body.error.code).toBe("BUDGET_EXCEEDED");
-		expect((await messagesBetween(a.id, b.id)).length).toBe(0);
 	});
 });
 
