@@ -138,7 +138,12 @@ export function TrustMiddleware(): Middleware & { cache?: PolicyCache } {
 			const metadata = action.service?.metadata ?? {};
 			return function trustChecked(ctx: Context<any, any>) {
 				const target = { org_id: metadata.org_id ?? ctx.params?.org_id, agent_id: metadata.agent_id ?? ctx.params?.to_agent_id };
-				const verdict = check(ctx, target);
+				let verdict: void | Promise<void>;
+				try {
+					verdict = check(ctx, target);
+				} catch (err) {
+					return Promise.reject(err);
+				}
 				return verdict ? verdict.then(() => next(ctx)) : next(ctx);
 			};
 		},
@@ -154,7 +159,7 @@ export function TrustMiddleware(): Middleware & { cache?: PolicyCache } {
 					const verdict = check(ctx, target);
 					return verdict ? verdict.then(() => next(ctx), () => undefined) : next(ctx);
 				} catch {
-					return undefined;
+					return Promise.resolve();
 				}
 			};
 		}
