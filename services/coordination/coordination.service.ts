@@ -278,6 +278,18 @@ const CoordinationService: Schema<CoordinationThis> = {
 			}
 		},
 
+		/** A deleted agent's trust policies go with it; its messages stay, as the record of what was said (like its runs). */
+		purgeAgent: {
+			visibility: "public",
+			params: { org_id: "string", agent_id: "string" },
+			async handler(this: CoordinationThis, ctx: Context<{ org_id: string; agent_id: string }>) {
+				const { org_id, agent_id } = ctx.params;
+				const policies = await this.repos.policies.forOrg(org_id).deleteMany({ $or: [{ source_agent_id: agent_id }, { target_agent_id: agent_id }] });
+				if (policies) await this.policiesChanged(ctx, org_id);
+				return { deleted: policies };
+			}
+		},
+
 		/** Agents whose agent-scoped memory `agent_id` may read (share_memory policies towards it, §4). */
 		sharedMemorySources: {
 			visibility: "public",
@@ -309,13 +321,6 @@ const CoordinationService: Schema<CoordinationThis> = {
 	events: {
 		async "run.completed"(this: CoordinationThis, ctx: Context<{ org_id: string; run: any }>) {
 			await this.inbox.runCompleted(ctx.params.org_id, ctx.params.run);
-		},
-
-		async "agent.deleted"(this: CoordinationThis, ctx: Context<{ org_id: string; agent_id: string }>) {
-			const { org_id, agent_id } = ctx.params;
-			if (!org_id || !agent_id) return;
-			const removed = await this.repos.policies.forOrg(org_id).deleteMany({ $or: [{ source_agent_id: agent_id }, { target_agent_id: agent_id }] });
-			if (removed) await this.policiesChanged(ctx, org_id);
 		}
 	},
 

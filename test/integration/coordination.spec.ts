@@ -420,3 +420,16 @@ describe("share_memory for the Memory module", () => {
 		expect(await app.broker.call("coordination.sharedMemorySources", { org_id: "org_other", agent_id: d.id })).toEqual([]);
 	});
 });
+
+describe("agent deletion", () => {
+	it("removes the agent's trust policies in both directions", async () => {
+		const [a, b, c] = [await agent("draft"), await agent(), await agent()];
+		await policy(a.id, b.id);
+		await policy(c.id, a.id);
+		const kept = await policy(b.id, c.id);
+		expect((await req("delete", `/agents/${a.id}`, h.owner)).status).toBe(204);
+		expect((await req("get", `/coordination/trust-policies?source_agent_id=${a.id}`, h.owner)).body.total).toBe(0);
+		expect((await req("get", `/coordination/trust-policies?target_agent_id=${a.id}`, h.owner)).body.total).toBe(0);
+		expect((await req("get", `/coordination/trust-policies/${kept.id}`, h.owner)).status).toBe(200);
+	});
+});
