@@ -21,7 +21,7 @@ export function inboxOf(broker: ServiceBroker, agentId: string): string {
  * policy allows it; accepted, it answers the stored message and the run started on the target, if any.
  */
 export function deliver(via: ServiceBroker | Context, message: OutboundMessage, opts: CallingOptions = {}): Promise<{ message: any; run: any | null }> {
-	const broker = "broker" in via && (via as Context).broker ? (via as Context).broker : (via as ServiceBroker);
+	const broker = (via as Context).broker ?? (via as ServiceBroker);
 	const source: SourceAgent = { org_id: message.org_id, agent_id: message.from_agent_id };
 	return via.call(inboxOf(broker, message.to_agent_id), message, { ...opts, meta: { ...(opts.meta ?? {}), [SOURCE_AGENT_META]: source } });
 }
