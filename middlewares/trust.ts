@@ -7,6 +7,7 @@ import { actionOf, evaluate, pairKey, type PolicyRule, type TrustAction } from "
 export const POLICIES_CHANGED = "coordination.policies.changed";
 /** Safety net for a missed invalidation event (a node partitioned while a policy changed). */
 const CACHE_TTL_MS = 60_000;
+const ACTOR_PREFIX = "agent-actor.";
 
 type PolicyIndex = Map<string, PolicyRule>;
 
@@ -97,7 +98,13 @@ export function TrustMiddleware(): Middleware & { cache?: PolicyCache } {
 		const source: SourceAgent | undefined = ctx.meta?.[SOURCE_AGENT_META];
 		const action = actionOf(params.message_type);
 		if (!source?.agent_id || !source.org_id) throw denied(broker, ctx, source, target, action, "the call does not name its sending agent");
-		if ((target.org_id && target.org_id !== source.org_id) || (params.from_agent_id !== undefined && params.from_agent_id !== source.agent_id)) {
+		// An actor calling from its own context is its agent: it cannot speak for another one.
+		const callerActor = typeof ctx.caller === "string" && ctx.caller.startsWith(ACTOR_PREFIX) ? ctx.caller.slice(ACTOR_PREFIX.length) : null;
+		if (
+			(target.org_id && target.org_id !== source.org_id) ||
+			(params.from_agent_id !== undefined && params.from_agent_id !== source.agent_id) ||
+			(callerActor !== null && callerActor !== source.agent_id)
+		) {
 			throw denied(broker, ctx, source, target, action, "the sender does not match the message");
 		}
 		const decide = (index: PolicyIndex) => {

@@ -98,6 +98,17 @@ describe("trust middleware", () => {
 		expect(seen).toEqual([]);
 	});
 
+	it("an actor calling from its own context cannot speak for another agent", async () => {
+		broker.createService({
+			name: "agent-actor.agt_c",
+			metadata: { agent_id: "agt_c", org_id: "org_1", actor: true },
+			actions: { spoof: (ctx: Context) => ctx.call("agent-actor.agt_b.message", message(), from("agt_a")) }
+		});
+		await broker.waitForServices(["agent-actor.agt_c"]);
+		expect(await broker.call("agent-actor.agt_c.spoof").catch((e: any) => e.type)).toBe("TRUST_POLICY_DENIED");
+		expect(seen).toEqual([]);
+	});
+
 	it("validation runs first: invalid params fail validation and reach neither trust nor handler", async () => {
 		const err: any = await send({ ...message(), content: 5 } as any, {}).catch(e => e);
 		expect(err.type).toBe("VALIDATION_ERROR");
