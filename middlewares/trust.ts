@@ -11,6 +11,11 @@ const ACTOR_PREFIX = "agent-actor.";
 
 type PolicyIndex = Map<string, PolicyRule>;
 
+const caches = new WeakMap<ServiceBroker, PolicyCache>();
+
+/** This node's policy cache (set up by the trust middleware), for hot paths that need policies without I/O. */
+export const policyCacheOf = (broker: ServiceBroker): PolicyCache | undefined => caches.get(broker);
+
 /** Each node's copy of the orgs' trust policies, loaded on first use and dropped on change events. */
 export class PolicyCache {
 	private readonly entries = new Map<string, { index: PolicyIndex; loadedAt: number }>();
@@ -46,6 +51,13 @@ export class PolicyCache {
 			.finally(() => this.loading.delete(orgId));
 		this.loading.set(orgId, promise);
 		return promise;
+	}
+
+	/** Whether the agent is the source of at least one enabled policy (cached like every lookup). */
+	async isSource(orgId: string, agentId: string): Promise<boolean> {
+		const index = this.peek(orgId) ?? (await this.load(orgId));
+		for (const rule of index.values()) if (rule.source_agent_id === agentId && rule.enabled) return true;
+		return false;
 	}
 
 	invalidate(orgId?: string): void {
@@ -126,6 +138,7 @@ export function TrustMiddleware(): Middleware & { cache?: PolicyCache } {
 				return broker.call("coordination.policiesFor", { org_id: orgId });
 			});
 			middleware.cache = cache;
+			caches.set(broker, cache);
 			broker.createService({
 				name: "$trust",
 				events: {

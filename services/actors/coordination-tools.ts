@@ -2,6 +2,7 @@ import type { ServiceBroker } from "moleculer";
 import { callIfPresent } from "../../lib/calls";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
+import { policyCacheOf } from "../../middlewares/trust";
 import { deliver } from "../coordination/deliver";
 import type { RunDoc, StepDoc } from "../runtime/runs";
 
@@ -25,6 +26,9 @@ const SEND_TYPES = ["notify", "request"];
  */
 export class CoordinationTools {
 	static async load(broker: ServiceBroker, run: RunDoc): Promise<CoordinationTools | null> {
+		// Most agents have no policies: the node's trust cache answers that without a call.
+		const cache = policyCacheOf(broker);
+		if (cache && !(await cache.isSource(run.org_id, run.agent_id))) return null;
 		const found = await callIfPresent<{ has_policies: boolean; targets: Target[] } | null>(broker, "coordination.toolTargets", { org_id: run.org_id, agent_id: run.agent_id }, null);
 		return found?.has_policies ? new CoordinationTools(broker, run, found.targets) : null;
 	}
