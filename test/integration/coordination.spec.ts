@@ -273,12 +273,18 @@ describe("messages", () => {
 
 	it("request to an agent that cannot run: 409 AGENT_NOT_RUNNABLE and nothing stored; notify to it is stored", async () => {
 		const [a, draft] = [await agent(), await agent("draft")];
-		await policy(a.id, draft.id);
+		await policy(a.id, draft.id, { trust_level: "low", allowed_actions: ["message"] });
 		const res = await req("post", "/coordination/messages", h.owner, { from_agent_id: a.id, to_agent_id: draft.id, content: "run?", message_type: "request" });
 		expect(res.status).toBe(409);
 		expect(res.body.error.code).toBe("AGENT_NOT_RUNNABLE");
 		expect((await messagesBetween(a.id, draft.id)).length).toBe(0);
 		expect((await req("post", "/coordination/messages", h.owner, { from_agent_id: a.id, to_agent_id: draft.id, content: "fyi" })).status).toBe(201);
+		// An agent without an actor has the coordination service's inbox, checked by the same middleware.
+		const back = await req("post", "/coordination/messages", h.owner, { from_agent_id: draft.id, to_agent_id: a.id, content: "no policy this way" });
+		expect(back.status).toBe(403);
+		expect(back.body.error.code).toBe("TRUST_POLICY_DENIED");
+		const toDraft = await req("post", "/coordination/messages", h.owner, { from_agent_id: a.id, to_agent_id: draft.id, content: "x", message_type: "delegate" });
+		expect(toDraft.body.error).toMatchObject({ code: "TRUST_POLICY_DENIED", details: { action: "delegate" } });
 	});
 });
 
