@@ -20,7 +20,7 @@ import {
 import { defaultActions, evaluate, MESSAGE_TYPES, TRUST_ACTIONS, type PolicyRule } from "./trust";
 
 interface CoordinationThis extends PlatformThis {
-	repos: { policies: Repository<PolicyDoc>; messages: Repository<MessageDoc>; idempotency: Repository<Doc> };
+	repos: { policies: Repository<PolicyDoc>; messages: Repository<MessageDoc>; idempotency: Repository<Doc>; deliveries: Repository<Doc> };
 	inbox: Inbox;
 	[k: string]: any;
 }
@@ -49,7 +49,8 @@ const CoordinationService: Schema<CoordinationThis> = {
 		StoreMixin({
 			policies: [{ fields: ["org_id", "source_agent_id", "target_agent_id"], unique: true }, { fields: ["target_agent_id"] }],
 			messages: [{ fields: ["from_agent_id"] }, { fields: ["to_agent_id"] }, { fields: ["in_reply_to"] }],
-			idempotency: IDEMPOTENCY_INDEXES
+			idempotency: IDEMPOTENCY_INDEXES,
+			deliveries: []
 		})
 	],
 	settings: { rest: "/coordination" },
@@ -350,7 +351,7 @@ const CoordinationService: Schema<CoordinationThis> = {
 	},
 
 	started(this: CoordinationThis) {
-		this.inbox = new Inbox(this.broker, this.repos.messages);
+		this.inbox = new Inbox(this.broker, this.repos.messages, this.repos.deliveries);
 	}
 };
 

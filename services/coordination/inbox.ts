@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Context, ServiceBroker } from "moleculer";
-import { UniqueViolation, type Repository } from "../../lib/store";
+import { serviceUnavailable } from "../../lib/errors";
+import { UniqueViolation, type Doc, type Repository } from "../../lib/store";
 import { nowIso } from "../../lib/time";
 import { presentMessage, type MessageDoc, type OutboundMessage } from "./model";
 import { actionOf } from "./trust";
@@ -10,6 +11,7 @@ const STARTS_RUN = new Set(["request", "delegate"]);
 const MAX_CONTENT = 100_000;
 /** How long a completed coordination run waits for its request message to be stored. */
 const PENDING_MS = 60_000;
+const CLAIM_WAIT_MS = 30_000;
 
 /** The automatic response's id derives from the request's, so every coordination node stores the same one once. */
 const responseIdOf = (requestId: string) => `msg_${createHash("sha256").update(`response:${requestId}`).digest("base64url").slice(0, 22)}`;
@@ -25,15 +27,24 @@ export class Inbox {
 
 	constructor(
 		private readonly broker: ServiceBroker,
-		private readonly messages: Repository<MessageDoc>
+		private readonly messages: Repository<MessageDoc>,
+		/** One record per request being delivered: its id is the message id, so only one delivery claims it. */
+		private readonly deliveries: Repository<Doc>
 	) {}
 
 	async receive(ctx: Context<any, any>, msg: OutboundMessage): Promise<{ message: ReturnType<typeof presentMessage>; run: any | null }> {
 		const repo = this.messages.forOrg(msg.org_id);
 		const existing = await repo.get(msg.id);
 		if (existing) return { message: presentMessage(existing), run: await this.runOf(ctx, existing) };
-		let run: any = null;
-		if (STARTS_RUN.has(msg.message_type)) {
+		if (!STARTS_RUN.has(msg.message_type)) {
+			const doc = (await this.store(ctx, { ...msg, run_id: null })) ?? ((await repo.get(msg.id)) as MessageDoc);
+			return { message: presentMessage(doc), run: null };
+		}
+		// A second delivery of the same request arriving meanwhile (transporter reconnect) must not start a second run.
+		if (!(await this.claim(msg))) return this.afterOtherDelivery(ctx, msg);
+		let run: any;
+		let doc: MessageDoc | null;
+		try {
 			run = await ctx.call("runtime.startRun", {
 				org_id: msg.org_id,
 				agent_id: msg.to_agent_id,
@@ -42,9 +53,11 @@ export class Inbox {
 				trigger_ref: msg.id,
 				created_by: ctx.meta.principal?.id ?? null
 			});
+			doc = await this.store(ctx, { ...msg, run_id: run.id });
+		} catch (err) {
+			await this.deliveries.forOrg(msg.org_id).delete(msg.id);
+			throw err;
 		}
-		const doc = await this.store(ctx, { ...msg, run_id: run?.id ?? null });
-		// Stored meanwhile by a concurrent delivery of the same message.
 		if (!doc) return { message: presentMessage((await repo.get(msg.id)) as MessageDoc), run };
 		const early = this.completedEarly.get(msg.id);
 		if (early) {
@@ -109,6 +122,28 @@ export class Inbox {
 	private async runOf(ctx: Context, doc: MessageDoc): Promise<any> {
 		if (!doc.run_id) return null;
 		return ctx.call("runtime.awaitRun", { org_id: doc.org_id, run_id: doc.run_id, timeout_ms: 1 });
+	}
+
+	private async claim(msg: OutboundMessage): Promise<boolean> {
+		try {
+			await this.deliveries.forOrg(msg.org_id).insert({ id: msg.id });
+			return true;
+		} catch (err) {
+			if (err instanceof UniqueViolation) return false;
+			throw err;
+		}
+	}
+
+	/** Another delivery of this message is starting its run: answer what it stores, or retry if it gave up. */
+	private async afterOtherDelivery(ctx: Context<any, any>, msg: OutboundMessage): Promise<{ message: ReturnType<typeof presentMessage>; run: any | null }> {
+		const deadline = Date.now() + CLAIM_WAIT_MS;
+		while (Date.now() < deadline) {
+			await new Promise(resolve => setTimeout(resolve, 50));
+			const stored = await this.messages.forOrg(msg.org_id).get(msg.id);
+			if (stored) return { message: presentMessage(stored), run: await this.runOf(ctx, stored) };
+			if (!(await this.deliveries.forOrg(msg.org_id).get(msg.id))) return this.receive(ctx, msg);
+		}
+		throw serviceUnavailable("Another delivery of this message did not finish in time: retry");
 	}
 
 	private forgetStale(): void {

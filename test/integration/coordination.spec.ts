@@ -427,6 +427,21 @@ describe("share_memory for the Memory module", () => {
 	});
 });
 
+describe("redelivery", () => {
+	it("the same request delivered twice at once (a transporter reconnect) starts one run and stores one message", async () => {
+		const [a, b] = [await agent(), await agent()];
+		const orgId = (await req("get", `/agents/${a.id}`, h.owner)).body.org_id;
+		const message = { id: `msg_dup${uid()}`, org_id: orgId, from_agent_id: a.id, to_agent_id: b.id, message_type: "request", content: "only once", in_reply_to: null, origin_run_id: null, metadata: {} };
+		const answers: any[] = await Promise.all([0, 1, 2].map(() => app.broker.call("coordination.receive", message)));
+		expect(new Set(answers.map(x => x.message.id))).toEqual(new Set([message.id]));
+		expect(new Set(answers.map(x => x.run?.id))).toEqual(new Set([answers[0].run.id]));
+		expect((await req("get", `/runtime/runs?agent_id=${b.id}`, h.owner)).body.total).toBe(1);
+		expect((await messagesBetween(a.id, b.id)).length).toBe(1);
+		const later: any = await app.broker.call("coordination.receive", message);
+		expect(later.message.run_id).toBe(answers[0].run.id);
+	});
+});
+
 describe("agent deletion", () => {
 	it("removes the agent's trust policies in both directions", async () => {
 		const [a, b, c] = [await agent("draft"), await agent(), await agent()];
