@@ -42,8 +42,8 @@ export class Inbox {
 		}
 		// A second delivery of the same request arriving meanwhile (transporter reconnect) must not start a second run.
 		if (!(await this.claim(msg))) return this.afterOtherDelivery(ctx, msg);
-		let run: any;
-		let doc: MessageDoc | null;
+		let run: any = null;
+		let doc: MessageDoc | null = null;
 		try {
 			run = await ctx.call("runtime.startRun", {
 				org_id: msg.org_id,
@@ -54,9 +54,9 @@ export class Inbox {
 				created_by: ctx.meta.principal?.id ?? null
 			});
 			doc = await this.store(ctx, { ...msg, run_id: run.id });
-		} catch (err) {
+		} finally {
+			// Once stored, the message itself answers later deliveries; on failure a retry may claim it again.
 			await this.deliveries.forOrg(msg.org_id).delete(msg.id);
-			throw err;
 		}
 		if (!doc) return { message: presentMessage((await repo.get(msg.id)) as MessageDoc), run };
 		const early = this.completedEarly.get(msg.id);
