@@ -4,6 +4,7 @@ import os from "node:os";
 import type { Config } from "./lib/config";
 import { VALIDATION_MESSAGES } from "./lib/validation";
 import { ReadinessMiddleware } from "./middlewares/readiness";
+import { TrustMiddleware } from "./middlewares/trust";
 
 /** Broker options for a node with this configuration. */
 export default function brokerOptions(config: Config): BrokerOptions {
@@ -37,7 +38,8 @@ export default function brokerOptions(config: Config): BrokerOptions {
 		// The built-in middlewares minus per-action request metrics, tracing, caching, retries and
 		// circuit breakers, which Fluxgate does not use: they cost a third of a gateway request.
 		internalMiddlewares: false,
-		middlewares: ["ActionHook", "Validator", "Bulkhead", "ContextTracker", "Timeout", "Fallback", "ErrorHandler", ReadinessMiddleware] as any,
+		// Trust sits inside Validator (checks validated params) and outside ActionHook (a refused call reaches no hook or handler).
+		middlewares: ["ActionHook", TrustMiddleware(), "Validator", "Bulkhead", "ContextTracker", "Timeout", "Fallback", "ErrorHandler", ReadinessMiddleware] as any,
 		tracing: { enabled: false },
 		validator: new Validators.Fastest({ messages: VALIDATION_MESSAGES, useNewCustomCheckerFunction: true } as any),
 		errorHandler(err: any) {

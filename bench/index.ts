@@ -1,5 +1,6 @@
 import { chatBench } from "./chat";
 import { eventsBench } from "./events";
+import { coordinationBench } from "./coordination";
 import { gatewayBench } from "./gateway";
 import { guardsBench } from "./guards";
 import { runtimeBench } from "./runtime";
@@ -13,7 +14,8 @@ const SUITES: Record<string, () => Promise<void>> = {
 	workflows: () => workflowsBench(),
 	chat: () => chatBench(),
 	schedules: () => schedulesBench(),
-	events: () => eventsBench()
+	events: () => eventsBench(),
+	coordination: () => coordinationBench()
 };
 
 async function main() {

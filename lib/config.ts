@@ -28,6 +28,8 @@ export interface Config {
 	scalingIntervalMs: number;
 	/** Delay before the first webhook retry; later retries wait 3, 12, 60 and 180 times as long (§9: 10 s, 30 s, 2 min, 10 min, 30 min). */
 	webhookRetryBaseMs: number;
+	/** Agent ids whose actors this node may host (FLUXGATE_ACTOR_AGENTS); null: every runnable agent. */
+	actorAgents: string[] | null;
 	version: string;
 }
 
@@ -74,6 +76,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
 		actorConcurrency: intOf(env.FLUXGATE_ACTOR_CONCURRENCY, 32, "FLUXGATE_ACTOR_CONCURRENCY") || 32,
 		scalingIntervalMs: intOf(env.FLUXGATE_SCALING_INTERVAL_MS, 15_000, "FLUXGATE_SCALING_INTERVAL_MS") || 15_000,
 		webhookRetryBaseMs: intOf(env.FLUXGATE_WEBHOOK_RETRY_BASE_MS, 10_000, "FLUXGATE_WEBHOOK_RETRY_BASE_MS"),
+		actorAgents: env.FLUXGATE_ACTOR_AGENTS ? env.FLUXGATE_ACTOR_AGENTS.split(",").map(s => s.trim()).filter(Boolean) : null,
 		version: PACKAGE_VERSION
 	};
 	return { ...config, ...overrides };

@@ -7,6 +7,7 @@ import AuditService from "./audit/audit.service";
 import AuthService from "./auth/auth.service";
 import BillingService from "./billing/billing.service";
 import BudgetsService from "./budgets/budgets.service";
+import CoordinationService from "./coordination/coordination.service";
 import CostService from "./cost/cost.service";
 import EventsService from "./events/events.service";
 import GovernanceService from "./governance/governance.service";
@@ -44,6 +45,7 @@ export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	governance: GovernanceService,
 	prompts: PromptsService,
 	events: EventsService,
+	coordination: CoordinationService,
 	runtime: RuntimeService,
 	chat: ChatService,
 	actors: ActorsService,

@@ -11,6 +11,8 @@ declare module "moleculer" {
 			audit?: import("../lib/route-meta").AuditSpec;
 			/** Response and documentation facts for the gateway and the OpenAPI document. */
 			openapi?: import("../lib/route-meta").OpenApiSpec;
+			/** Receives agent-to-agent traffic: the trust middleware checks the sending agent before the handler runs. */
+			trust?: boolean;
 		}
 	}
 }

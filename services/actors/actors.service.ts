@@ -46,8 +46,16 @@ function agentActorSchema(agentId: string, orgId: string, mailbox: Mailbox, env:
 		metadata: { agent_id: agentId, org_id: orgId, actor: true },
 		actions: {
 			run: enqueue,
-			// Messages from other agents are runs too (trigger `coordination`), in the same mailbox.
-			message: enqueue,
+			// The agent's inbox: other agents' messages, checked by the trust middleware before they arrive.
+			// Accepted ones start runs (trigger `coordination`) that come back through `run` into the same mailbox.
+			message: {
+				visibility: "public" as const,
+				trust: true,
+				params: { id: "string", org_id: "string", from_agent_id: "string", to_agent_id: { type: "equal", value: agentId }, message_type: "string", content: "string" },
+				handler(ctx: Context<any>) {
+					return ctx.call("coordination.receive", ctx.params);
+				}
+			},
 			// Chat runs: sharded by session, one session's runs in send order (§19).
 			chat: chatAction(mailbox, env),
 			status: {
@@ -126,6 +134,8 @@ const ActorsService: Schema<ActorsThis> = {
 	methods: {
 		/** Hosts the agent's actor here with `replicas` runs at a time (default: the node's actor concurrency). */
 		deploy(this: ActorsThis, orgId: string, agentId: string, replicas?: number): Promise<void> {
+			// FLUXGATE_ACTOR_AGENTS pins which agents this node may host at all.
+			if (this.config.actorAgents && !this.config.actorAgents.includes(agentId)) return Promise.resolve();
 			return this.serially(async () => {
 				const existing = this.mailboxes.get(agentId);
 				if (existing) {
@@ -160,9 +170,11 @@ const ActorsService: Schema<ActorsThis> = {
 		/** Events can be missed (a node joining while an agent is promoted): converge on the agents' states. */
 		async reconcile(this: ActorsThis) {
 			const runnable: { org_id: string; agent_id: string }[] = await callIfPresent(this.broker, "agents.listRunnable", {}, []);
-			// While the autoscaler places actors, only what it placed here is hosted (and only if still runnable).
+			// While the autoscaler places actors, only what it placed here is hosted (and only if still runnable);
+			// FLUXGATE_ACTOR_AGENTS narrows that to the pinned agents.
 			const placement = this.placement && Date.now() - this.placedAt < PLACEMENT_FRESH_MS ? this.placement : null;
-			const here = placement ? runnable.filter(a => (placement.get(a.agent_id) ?? 0) > 0) : runnable;
+			const pinned = this.config.actorAgents;
+			const here = runnable.filter(a => (!placement || (placement.get(a.agent_id) ?? 0) > 0) && (!pinned || pinned.includes(a.agent_id)));
 			const wanted = new Set(here.map(a => a.agent_id));
 			for (const agent of here) await this.deploy(agent.org_id, agent.agent_id, placement?.get(agent.agent_id));
 			for (const agentId of [...this.actors.keys()]) if (!wanted.has(agentId)) await this.undeploy(agentId);

@@ -7,6 +7,7 @@ import { callModel } from "../providers/adapters";
 import { maskSecrets } from "../secrets/mask";
 import { round6, type RunDoc, type StepDoc } from "../runtime/runs";
 import { conversationPrefix } from "./conversation";
+import { CoordinationTools } from "./coordination-tools";
 import { Guards, type GovernanceDecision } from "./guards";
 
 type Message = { role: "system" | "user" | "assistant" | "tool"; content: string; tool_calls?: ToolCall[]; tool_call_id?: string; name?: string };
@@ -76,6 +77,8 @@ class RunLoop {
 	private streamTokens = true;
 	/** The step recorded last, for escalation conditions on tool calls. */
 	private lastStep: { type: string; name: string; status: string } | null = null;
+	/** send_message / delegate_task, when the agent is the source of a trust policy (§6). */
+	private coordination: CoordinationTools | null = null;
 
 	constructor(
 		private readonly env: RunEnv,
@@ -103,6 +106,8 @@ class RunLoop {
 				Math.max(1, config.timeout_seconds * 1000 - elapsed)
 			);
 			const tools: ToolInfo[] = config.tools?.length ? await this.broker.call("tools.describe", { org_id: run.org_id, tool_ids: config.tools }) : [];
+			this.coordination = await CoordinationTools.load(this.broker, run);
+			if (this.coordination) tools.push(...this.coordination.infos);
 			const messages = await this.rebuild(config);
 			let output = this.finalOutput ?? (await this.loop(config, tools, messages));
 			if (this.finalOutput === null) output = await this.checkOutput(output);
@@ -166,7 +171,7 @@ class RunLoop {
 				const out = step.output as { content: string; tool_calls: ToolCall[] };
 				this.pendingCalls = [...(out.tool_calls ?? [])];
 				history.push({ role: "assistant", content: out.content ?? "", tool_calls: out.tool_calls?.length ? out.tool_calls : undefined });
-			} else if (step.type === "tool_call") {
+			} else if (step.type === "tool_call" || step.type === "message") {
 				const call = this.pendingCalls.shift();
 				let result: unknown = step.error ? { error: step.error } : step.output;
 				if (step.status === "running") {
@@ -366,6 +371,7 @@ class RunLoop {
 				return step("denied", null, { code: "TOOL_BLOCKED", message: `${call.name} is dangerous: production calls need an approval, and no approval service is deployed` });
 			}
 		}
+		if (this.coordination?.handles(call.name)) return this.coordination.call(call, { next: () => this.index++, record: s => this.record(s), signal: this.controller.signal });
 		if (simulate) {
 			await this.broker.call("tools.recordSimulated", { ...ids, step_id: stepId });
 			return step("simulated", { simulated: true }, null);
