@@ -1,13 +1,11 @@
-import { createHash } from "node:crypto";
 import type { Context } from "moleculer";
 import { callIfPresent } from "../../lib/calls";
-import { canonicalJson } from "../../lib/canonical-json";
+import { IDEMPOTENCY_INDEXES, withIdempotency, type IdempotencyDoc } from "../../lib/idempotency";
 import * as errors from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { Principal } from "../../lib/principal";
 import type { Schema } from "../../lib/schema";
 import type { Filter, Repository } from "../../lib/store";
-import { UniqueViolation } from "../../lib/store";
 import { nowIso } from "../../lib/time";
 import { LIST_QUERY, listOptions, metadata, query } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
@@ -19,18 +17,6 @@ import {
 	type RunDoc, type RunMode, type RunStatus, type StepDoc, type Trigger
 } from "./runs";
 import { RunHub, SseStream, type RunEvent } from "./stream";
-
-interface IdempotencyDoc {
-	id: string;
-	org_id: string;
-	key: string;
-	body_hash: string;
-	status: number;
-	response: unknown;
-	expires_at: string;
-	created_at: string;
-	updated_at: string;
-}
 
 interface RuntimeThis extends PlatformThis {
 	repos: { runs: Repository<RunDoc>; steps: Repository<StepDoc>; idempotency: Repository<IdempotencyDoc> };
@@ -50,7 +36,6 @@ export const LEASE_MS = 15_000;
 const SWEEP_INTERVAL_MS = 5_000;
 /** A queued run not picked up by any actor for this long is failed with WORKER_LOST. */
 const UNDISPATCHABLE_MS = 60_000;
-const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 /** A run handed to an actor but not claimed this long after (its node died) is dispatched again. */
 const REDISPATCH_MS = 30_000;
 const DISPATCH_TIMEOUT_MS = 3_000;
@@ -67,8 +52,6 @@ const RUN_INPUT = {
 	max_cost_usd: { type: "number", positive: true, optional: true, nullable: true }
 };
 
-const bodyHash = (body: unknown) => createHash("sha256").update(canonicalJson(body ?? {})).digest("hex");
-
 export const actorName = (agentId: string) => `agent-actor.${agentId}`;
 
 /** A chat run is dispatched with its session, so the actor keeps the session's runs in order (§19). */
@@ -79,7 +62,7 @@ const RuntimeService: Schema<RuntimeThis> = {
 	mixins: [StoreMixin({
 		runs: [{ fields: ["agent_id"] }, { fields: ["status"] }, { fields: ["created_at"] }],
 		steps: [{ fields: ["run_id", "index"], unique: true }, { fields: ["run_id"] }],
-		idempotency: [{ fields: ["org_id", "key"], unique: true }]
+		idempotency: IDEMPOTENCY_INDEXES
 	})],
 	settings: { rest: "/runtime" },
 	metadata: { schemas: { Run: RUN_SCHEMA, Step: STEP_SCHEMA } },
@@ -649,28 +632,8 @@ const RuntimeService: Schema<RuntimeThis> = {
 		},
 
 		/** §0.12: same key and body → the original answer; same key, other body → 409. */
-		async withIdempotency(this: RuntimeThis, ctx: Ctx, work: () => Promise<unknown>) {
-			const key = ctx.meta.idempotencyKey;
-			if (key === undefined) return work();
-			if (!/^[\x20-\x7e]{1,255}$/.test(key)) throw errors.validation([{ field: "Idempotency-Key", message: "must be 1–255 printable ASCII characters" }]);
-			const orgId = ctx.meta.principal.org_id;
-			const repo = this.repos.idempotency.forOrg(orgId);
-			const hash = bodyHash(ctx.params);
-			const previous = await repo.findOne({ key, expires_at: { $gt: nowIso() } });
-			if (previous) {
-				if (previous.body_hash !== hash) throw errors.conflict("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with a different body: use a new key");
-				ctx.meta.$statusCode = previous.status;
-				ctx.meta.$responseHeaders = { "Idempotent-Replayed": "true" };
-				return previous.response;
-			}
-			await repo.deleteMany({ key });
-			const response = await work();
-			try {
-				await repo.insert({ id: newId("idk"), key, body_hash: hash, status: ctx.meta.$statusCode ?? 200, response, expires_at: new Date(Date.now() + IDEMPOTENCY_TTL_MS).toISOString() });
-			} catch (err) {
-				if (!(err instanceof UniqueViolation)) throw err;
-			}
-			return response;
+		withIdempotency(this: RuntimeThis, ctx: Ctx, work: () => Promise<unknown>) {
+			return withIdempotency(this.repos.idempotency, ctx, work);
 		},
 
 		async hasActors(this: RuntimeThis, orgId: string, agentId: string): Promise<boolean> {

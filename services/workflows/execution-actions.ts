@@ -4,7 +4,7 @@ import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import { LIST_QUERY, listOptions, query } from "../../lib/validation";
 import { SseStream, type RunEvent } from "../runtime/stream";
-import { withIdempotency } from "./idempotency";
+import { withIdempotency } from "../../lib/idempotency";
 import { cancelStepRun } from "./step-runs";
 import { stepEvent, terminalEvent, type StepTotals, type StreamEvent } from "./journal";
 import { ACTIVE, EXECUTION_STATUSES, MAX_INPUT, pendingState, presentExecution, TERMINAL, type ExecutionDoc, type StepState, type WorkflowStep } from "./model";
@@ -37,7 +37,7 @@ export const ExecutionActions: Partial<ServiceSchema<any, Record<string, any>, a
 			async handler(this: WorkflowsThis, ctx: Ctx) {
 				const principal = ctx.meta.principal;
 				const workflow = await this.requireWorkflow(principal.org_id, ctx.params.workflow_id);
-				return withIdempotency(this.repos.idempotency, principal.org_id, ctx.meta, ctx.params, async () => {
+				return withIdempotency(this.repos.idempotency, ctx, async () => {
 					const doc = await this.repos.executions.forOrg(principal.org_id).insert({
 						id: newId("exe"),
 						workflow_id: workflow.id,

@@ -9,7 +9,7 @@ import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
 import { RunHub } from "../runtime/stream";
 import { checkedSteps, sameSteps, validateSteps } from "./definitions";
 import { ExecutionActions } from "./execution-actions";
-import type { IdempotencyDoc } from "./idempotency";
+import { IDEMPOTENCY_INDEXES, type IdempotencyDoc } from "../../lib/idempotency";
 import { ExecutionJournal } from "./journal";
 import {
 	ACTIVE, DESCRIPTION_RULE, EXECUTION_SCHEMA, NAME_RULE, presentWorkflow, STEP_STATE_SCHEMA, STEPS_RULE, VALIDATION_RESULT_SCHEMA,
@@ -38,7 +38,7 @@ const WorkflowsService: Schema<WorkflowsThis> = {
 		StoreMixin({
 			workflows: [{ fields: ["org_id", "name"], unique: true }, { fields: ["agent_ids"] }],
 			executions: [{ fields: ["workflow_id"] }, { fields: ["status"] }],
-			idempotency: [{ fields: ["org_id", "key"], unique: true }]
+			idempotency: IDEMPOTENCY_INDEXES
 		}),
 		ExecutionActions
 	],
