@@ -16,6 +16,9 @@ interface AutoscalerThis extends PlatformThis {
 /** Renews the leader key only while this node still holds it. */
 const RENEW_IF_MINE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
 
+/** A node that does not take its placement this fast is dead or drowning: the next evaluation places again. */
+const PLACE_TIMEOUT_MS = 3_000;
+
 const average = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
 
 /**
@@ -115,7 +118,7 @@ const AutoscalerService: Schema<AutoscalerThis> = {
 			}
 			await Promise.all(
 				[...perNode].map(([nodeID, placements]) =>
-					this.broker.call("actors.place", { placements }, { nodeID }).catch((err: unknown) => this.logger.warn({ err, node_id: nodeID }, "Placing actors failed"))
+					this.broker.call("actors.place", { placements }, { nodeID, timeout: PLACE_TIMEOUT_MS }).catch((err: unknown) => this.logger.warn({ err, node_id: nodeID }, "Placing actors failed"))
 				)
 			);
 		}
