@@ -40,7 +40,10 @@ export function StoreMixin(collections: Collections): Partial<ServiceSchema> {
 		},
 		async started(this: any) {
 			this.repos = {};
-			for (const [name, indexes] of Object.entries(collections)) this.repos[name] = await this.store.repository(name, indexes);
+			for (const [name, indexes] of Object.entries(collections)) {
+				this.store.claim(name, this.name);
+				this.repos[name] = await this.store.repository(name, indexes);
+			}
 		}
 	};
 }

@@ -108,7 +108,16 @@ export class Repository<T extends Doc = Doc> {
 }
 
 export class Store {
+	private readonly owners = new Map<string, string>();
+
 	constructor(readonly backend: Backend) {}
+
+	/** A collection belongs to one service: a second service naming it would share (and corrupt) its data. */
+	claim(name: string, owner: string): void {
+		const current = this.owners.get(name);
+		if (current && current !== owner) throw new Error(`Collection "${name}" of service ${owner} is already the collection of service ${current}: give it another name`);
+		this.owners.set(name, owner);
+	}
 
 	get kind() {
 		return this.backend.kind;

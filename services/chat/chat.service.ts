@@ -15,7 +15,7 @@ import {
 } from "./model";
 
 interface ChatThis extends PlatformThis {
-	repos: { sessions: Repository<SessionDoc>; messages: Repository<MessageDoc> };
+	repos: { chat_sessions: Repository<SessionDoc>; chat_messages: Repository<MessageDoc> };
 	conversations: Conversations;
 	[k: string]: any;
 }
@@ -33,8 +33,8 @@ const ChatService: Schema<ChatThis> = {
 	name: "chat",
 	mixins: [
 		StoreMixin({
-			sessions: [{ fields: ["agent_id"] }, { fields: ["status"] }],
-			messages: [{ fields: ["session_id", "seq"], unique: true }, { fields: ["run_id"] }]
+			chat_sessions: [{ fields: ["agent_id"] }, { fields: ["status"] }],
+			chat_messages: [{ fields: ["session_id", "seq"], unique: true }, { fields: ["run_id"] }]
 		})
 	],
 	settings: { rest: "/chat" },
@@ -62,7 +62,7 @@ const ChatService: Schema<ChatThis> = {
 					throw errors.referenceNotFound("customer_id", "Customer");
 				}
 				if (NOT_RUNNABLE.has(agent.status)) throw errors.conflict("AGENT_NOT_RUNNABLE", `The agent is ${agent.status}: it cannot chat`, { status: agent.status });
-				const session = await this.repos.sessions.forOrg(orgId).insert({
+				const session = await this.repos.chat_sessions.forOrg(orgId).insert({
 					id: newId("chs"),
 					agent_id: p.agent_id,
 					end_user_id: p.end_user_id ?? null,
@@ -94,7 +94,7 @@ const ChatService: Schema<ChatThis> = {
 			async handler(this: ChatThis, ctx: Ctx) {
 				const filter: Filter = {};
 				for (const key of ["agent_id", "end_user_id", "status", "publication_id"]) if (ctx.params[key] !== undefined) filter[key] = ctx.params[key];
-				const page = await this.repos.sessions.forOrg(ctx.meta.principal.org_id).list(filter, listOptions(ctx.params));
+				const page = await this.repos.chat_sessions.forOrg(ctx.meta.principal.org_id).list(filter, listOptions(ctx.params));
 				return { ...page, items: page.items.map(presentSession) };
 			}
 		},
@@ -137,7 +137,7 @@ const ChatService: Schema<ChatThis> = {
 				const closing = p.status === "closed" && session.status === "active";
 				if (closing) set.status = "closed";
 				if (!Object.keys(set).length) return presentSession(session);
-				const repo = this.repos.sessions.forOrg(session.org_id);
+				const repo = this.repos.chat_sessions.forOrg(session.org_id);
 				// Closing is a compare-and-set, so two concurrent closes announce it once.
 				const updated = await repo.updateWhere(closing ? { id: session.id, status: "active" } : { id: session.id }, { $set: { ...set, updated_at: nowIso() } });
 				if (!updated) return presentSession(await this.requireSession(session.org_id, session.id));
@@ -191,7 +191,7 @@ const ChatService: Schema<ChatThis> = {
 				if (ctx.params.role) filter.role = ctx.params.role;
 				if (ctx.params.status) filter.status = ctx.params.status;
 				const options = listOptions(ctx.params);
-				const page = await this.repos.messages.forOrg(session.org_id).list(filter, { ...options, sort: { seq: options.order === "asc" ? 1 : -1 } });
+				const page = await this.repos.chat_messages.forOrg(session.org_id).list(filter, { ...options, sort: { seq: options.order === "asc" ? 1 : -1 } });
 				return { ...page, items: page.items.map(presentMessage) };
 			}
 		},
@@ -214,7 +214,7 @@ const ChatService: Schema<ChatThis> = {
 			visibility: "public",
 			params: { org_id: "string", agent_id: "string" },
 			async handler(this: ChatThis, ctx: Context<{ org_id: string; agent_id: string }>) {
-				const sessions = await this.repos.sessions.forOrg(ctx.params.org_id).find({ agent_id: ctx.params.agent_id });
+				const sessions = await this.repos.chat_sessions.forOrg(ctx.params.org_id).find({ agent_id: ctx.params.agent_id });
 				if (sessions.length) await this.removeSessions(ctx.params.org_id, sessions.map(s => s.id));
 				return sessions.length;
 			}
@@ -270,7 +270,7 @@ const ChatService: Schema<ChatThis> = {
 		},
 
 		async requireSession(this: ChatThis, orgId: string, id: string): Promise<SessionDoc> {
-			const session = await this.repos.sessions.forOrg(orgId).get(id);
+			const session = await this.repos.chat_sessions.forOrg(orgId).get(id);
 			if (!session) throw errors.notFound("Chat session");
 			return session;
 		},
@@ -291,8 +291,8 @@ const ChatService: Schema<ChatThis> = {
 		},
 
 		async removeSessions(this: ChatThis, orgId: string, sessionIds: string[]) {
-			await this.repos.messages.forOrg(orgId).deleteMany({ session_id: { $in: sessionIds } });
-			await this.repos.sessions.forOrg(orgId).deleteMany({ id: { $in: sessionIds } });
+			await this.repos.chat_messages.forOrg(orgId).deleteMany({ session_id: { $in: sessionIds } });
+			await this.repos.chat_sessions.forOrg(orgId).deleteMany({ id: { $in: sessionIds } });
 			for (const sessionId of sessionIds) {
 				await callIfPresent(this.broker, "memory.deleteSession", { org_id: orgId, session_id: sessionId }, null).catch((err: unknown) =>
 					this.logger.warn({ err, session_id: sessionId }, "Could not delete the session memory of a chat session")

@@ -18,8 +18,8 @@ const TURN_POLL_MS = 1_000;
 const UNKNOWN_RUN_GRACE_MS = 5_000;
 
 export interface ChatRepos {
-	sessions: Repository<SessionDoc>;
-	messages: Repository<MessageDoc>;
+	chat_sessions: Repository<SessionDoc>;
+	chat_messages: Repository<MessageDoc>;
 }
 
 export interface Sent {
@@ -45,7 +45,7 @@ export class Conversations {
 	) {}
 
 	private messagesOf(orgId: string) {
-		return this.repos().messages.forOrg(orgId);
+		return this.repos().chat_messages.forOrg(orgId);
 	}
 
 	/**
@@ -55,7 +55,7 @@ export class Conversations {
 	 */
 	send(ctx: Context, session: SessionDoc, content: string, createdBy: string | null): Promise<Sent> {
 		return this.accepting.run(session.id, async () => {
-			const sessions = this.repos().sessions.forOrg(session.org_id);
+			const sessions = this.repos().chat_sessions.forOrg(session.org_id);
 			const current = await sessions.get(session.id);
 			if (!current) throw errors.notFound("Chat session");
 			if (current.status === "closed") throw errors.conflict("SESSION_CLOSED", "This chat session is closed: open a new session");
@@ -135,7 +135,7 @@ export class Conversations {
 		const message = await this.messagesOf(orgId).updateWhere({ run_id: run.id, role: "assistant", status: "pending" }, { $set: { ...fields, updated_at: nowIso() } });
 		if (!message) return null;
 		this.settled.signal(message.session_id);
-		const session = await this.repos().sessions.forOrg(orgId).get(message.session_id);
+		const session = await this.repos().chat_sessions.forOrg(orgId).get(message.session_id);
 		if (session && fields.status === "completed" && fields.content) await this.remember(session, "assistant", fields.content);
 		return message;
 	}

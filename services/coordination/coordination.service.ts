@@ -20,7 +20,7 @@ import {
 import { defaultActions, evaluate, MESSAGE_TYPES, TRUST_ACTIONS, type PolicyRule } from "./trust";
 
 interface CoordinationThis extends PlatformThis {
-	repos: { policies: Repository<PolicyDoc>; messages: Repository<MessageDoc>; idempotency: Repository<IdempotencyDoc>; deliveries: Repository<Doc> };
+	repos: { trust_policies: Repository<PolicyDoc>; agent_messages: Repository<MessageDoc>; coordination_idempotency: Repository<IdempotencyDoc>; coordination_deliveries: Repository<Doc> };
 	inbox: Inbox;
 	[k: string]: any;
 }
@@ -47,10 +47,10 @@ const CoordinationService: Schema<CoordinationThis> = {
 	name: "coordination",
 	mixins: [
 		StoreMixin({
-			policies: [{ fields: ["org_id", "source_agent_id", "target_agent_id"], unique: true }, { fields: ["target_agent_id"] }],
-			messages: [{ fields: ["from_agent_id"] }, { fields: ["to_agent_id"] }, { fields: ["in_reply_to"] }],
-			idempotency: IDEMPOTENCY_INDEXES,
-			deliveries: []
+			trust_policies: [{ fields: ["org_id", "source_agent_id", "target_agent_id"], unique: true }, { fields: ["target_agent_id"] }],
+			agent_messages: [{ fields: ["from_agent_id"] }, { fields: ["to_agent_id"] }, { fields: ["in_reply_to"] }],
+			coordination_idempotency: IDEMPOTENCY_INDEXES,
+			coordination_deliveries: []
 		})
 	],
 	settings: { rest: "/coordination" },
@@ -69,7 +69,7 @@ const CoordinationService: Schema<CoordinationThis> = {
 				await this.requireAgents(ctx, orgId, p.from_agent_id, p.to_agent_id);
 				const type = p.message_type ?? "notify";
 				if (p.in_reply_to != null) {
-					const original = await this.repos.messages.forOrg(orgId).get(p.in_reply_to);
+					const original = await this.repos.agent_messages.forOrg(orgId).get(p.in_reply_to);
 					if (!original) throw errors.referenceNotFound("in_reply_to", "Message");
 					if (type === "response" && (original.from_agent_id !== p.to_agent_id || original.to_agent_id !== p.from_agent_id)) {
 						throw errors.fieldError("in_reply_to", "must name a message sent from to_agent_id to from_agent_id");
@@ -103,7 +103,7 @@ const CoordinationService: Schema<CoordinationThis> = {
 					else if (p.direction === "outbound") filter.from_agent_id = p.agent_id;
 					else filter.$or = [{ from_agent_id: p.agent_id }, { to_agent_id: p.agent_id }];
 				}
-				const page = await this.repos.messages.forOrg(ctx.meta.principal.org_id).list(filter, listOptions(p));
+				const page = await this.repos.agent_messages.forOrg(ctx.meta.principal.org_id).list(filter, listOptions(p));
 				return { ...page, items: page.items.map(presentMessage) };
 			}
 		},
@@ -114,7 +114,7 @@ const CoordinationService: Schema<CoordinationThis> = {
 			openapi: { summary: "Get an agent message", response: "AgentMessage" },
 			params: { message_id: "string" },
 			async handler(this: CoordinationThis, ctx: Ctx) {
-				const doc = await this.repos.messages.forOrg(ctx.meta.principal.org_id).get(ctx.params.message_id);
+				const doc = await this.repos.agent_messages.forOrg(ctx.meta.principal.org_id).get(ctx.params.message_id);
 				if (!doc) throw errors.notFound("Message");
 				return presentMessage(doc);
 			}
@@ -133,7 +133,7 @@ const CoordinationService: Schema<CoordinationThis> = {
 				timeout_seconds: { type: "number", integer: true, min: 1, max: 300, optional: true }
 			},
 			handler(this: CoordinationThis, ctx: Ctx) {
-				return withIdempotency(this.repos.idempotency, ctx, async () => {
+				return withIdempotency(this.repos.coordination_idempotency, ctx, async () => {
 					const p = ctx.params;
 					const orgId = ctx.meta.principal.org_id;
 					await this.requireAgents(ctx, orgId, p.from_agent_id, p.to_agent_id);
@@ -160,7 +160,7 @@ const CoordinationService: Schema<CoordinationThis> = {
 				const orgId = ctx.meta.principal.org_id;
 				await this.requireAgents(ctx, orgId, p.source_agent_id, p.target_agent_id, ["source_agent_id", "target_agent_id"]);
 				const doc = await writeUnique("target_agent_id", p.target_agent_id, () =>
-					this.repos.policies.forOrg(orgId).insert({
+					this.repos.trust_policies.forOrg(orgId).insert({
 						id: newId("tpol"),
 						source_agent_id: p.source_agent_id,
 						target_agent_id: p.target_agent_id,
@@ -185,7 +185,7 @@ const CoordinationService: Schema<CoordinationThis> = {
 				const p = ctx.params;
 				const filter: Filter = {};
 				for (const key of ["source_agent_id", "target_agent_id", "enabled"]) if (p[key] !== undefined) filter[key] = p[key];
-				const page = await this.repos.policies.forOrg(ctx.meta.principal.org_id).list(filter, listOptions(p));
+				const page = await this.repos.trust_policies.forOrg(ctx.meta.principal.org_id).list(filter, listOptions(p));
 				return { ...page, items: page.items.map(presentPolicy) };
 			}
 		},
@@ -217,7 +217,7 @@ const CoordinationService: Schema<CoordinationThis> = {
 				const set: Partial<PolicyDoc> = {};
 				for (const key of ["trust_level", "allowed_actions", "enabled", "description"] as const) if (p[key] !== undefined) (set as any)[key] = p[key];
 				if (p.expires_at !== undefined) set.expires_at = p.expires_at === null ? null : toIso(p.expires_at);
-				const updated = (await this.repos.policies.forOrg(policy.org_id).update(policy.id, set)) as PolicyDoc;
+				const updated = (await this.repos.trust_policies.forOrg(policy.org_id).update(policy.id, set)) as PolicyDoc;
 				await this.policiesChanged(ctx, policy.org_id);
 				return presentPolicy(updated);
 			}
@@ -231,7 +231,7 @@ const CoordinationService: Schema<CoordinationThis> = {
 			params: { policy_id: "string" },
 			async handler(this: CoordinationThis, ctx: Ctx) {
 				const policy = await this.requirePolicy(ctx, ctx.params.policy_id);
-				await this.repos.policies.forOrg(policy.org_id).delete(policy.id);
+				await this.repos.trust_policies.forOrg(policy.org_id).delete(policy.id);
 				await this.policiesChanged(ctx, policy.org_id);
 				return null;
 			}
@@ -244,7 +244,7 @@ const CoordinationService: Schema<CoordinationThis> = {
 			params: { source_agent_id: AGENT_REF, target_agent_id: AGENT_REF, action: { type: "enum", values: [...TRUST_ACTIONS] } },
 			async handler(this: CoordinationThis, ctx: Ctx) {
 				const p = ctx.params;
-				const policy = await this.repos.policies.forOrg(ctx.meta.principal.org_id).findOne({ source_agent_id: p.source_agent_id, target_agent_id: p.target_agent_id });
+				const policy = await this.repos.trust_policies.forOrg(ctx.meta.principal.org_id).findOne({ source_agent_id: p.source_agent_id, target_agent_id: p.target_agent_id });
 				return evaluate(policy ? toRule(policy) : null, p.action);
 			}
 		},
@@ -256,7 +256,7 @@ const CoordinationService: Schema<CoordinationThis> = {
 			visibility: "public",
 			params: { org_id: "string" },
 			async handler(this: CoordinationThis, ctx: Context<{ org_id: string }>) {
-				return (await this.repos.policies.forOrg(ctx.params.org_id).find()).map(toRule);
+				return (await this.repos.trust_policies.forOrg(ctx.params.org_id).find()).map(toRule);
 			}
 		},
 
@@ -285,7 +285,7 @@ const CoordinationService: Schema<CoordinationThis> = {
 			params: { org_id: "string", agent_id: "string" },
 			async handler(this: CoordinationThis, ctx: Context<{ org_id: string; agent_id: string }>) {
 				const { org_id, agent_id } = ctx.params;
-				const policies = await this.repos.policies.forOrg(org_id).deleteMany({ $or: [{ source_agent_id: agent_id }, { target_agent_id: agent_id }] });
+				const policies = await this.repos.trust_policies.forOrg(org_id).deleteMany({ $or: [{ source_agent_id: agent_id }, { target_agent_id: agent_id }] });
 				if (policies) await this.policiesChanged(ctx, org_id);
 				return { deleted: policies };
 			}
@@ -296,7 +296,7 @@ const CoordinationService: Schema<CoordinationThis> = {
 			visibility: "public",
 			params: { org_id: "string", agent_id: "string" },
 			async handler(this: CoordinationThis, ctx: Context<{ org_id: string; agent_id: string }>) {
-				const policies = await this.repos.policies.forOrg(ctx.params.org_id).find({ target_agent_id: ctx.params.agent_id, enabled: true });
+				const policies = await this.repos.trust_policies.forOrg(ctx.params.org_id).find({ target_agent_id: ctx.params.agent_id, enabled: true });
 				return policies.filter(p => evaluate(toRule(p), "share_memory").allowed).map(p => p.source_agent_id);
 			}
 		},
@@ -307,7 +307,7 @@ const CoordinationService: Schema<CoordinationThis> = {
 			params: { org_id: "string", agent_id: "string" },
 			async handler(this: CoordinationThis, ctx: Context<{ org_id: string; agent_id: string }>) {
 				const { org_id, agent_id } = ctx.params;
-				const policies = await this.repos.policies.forOrg(org_id).find({ source_agent_id: agent_id, enabled: true });
+				const policies = await this.repos.trust_policies.forOrg(org_id).find({ source_agent_id: agent_id, enabled: true });
 				const targets = [];
 				for (const p of policies) {
 					const actions = (["message", "delegate"] as const).filter(a => evaluate(toRule(p), a).allowed);
@@ -339,7 +339,7 @@ const CoordinationService: Schema<CoordinationThis> = {
 		},
 
 		async requirePolicy(this: CoordinationThis, ctx: Ctx, id: string): Promise<PolicyDoc> {
-			const policy = await this.repos.policies.forOrg(ctx.meta.principal.org_id).get(id);
+			const policy = await this.repos.trust_policies.forOrg(ctx.meta.principal.org_id).get(id);
 			if (!policy) throw errors.notFound("Trust policy");
 			return policy;
 		},
@@ -351,7 +351,7 @@ const CoordinationService: Schema<CoordinationThis> = {
 	},
 
 	started(this: CoordinationThis) {
-		this.inbox = new Inbox(this.broker, this.repos.messages, this.repos.deliveries);
+		this.inbox = new Inbox(this.broker, this.repos.agent_messages, this.repos.coordination_deliveries);
 	}
 };
 

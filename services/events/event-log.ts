@@ -86,7 +86,7 @@ export class EventLog {
 	}
 
 	private async fanOut(event: EventDoc, subs: SubscriptionDoc[]): Promise<void> {
-		const deliveries = this.repos.deliveries.forOrg(event.org_id);
+		const deliveries = this.repos.event_deliveries.forOrg(event.org_id);
 		const now = nowIso();
 		for (const sub of subs) {
 			try {
@@ -159,7 +159,7 @@ export class EventLog {
 		if (run?.trigger === "event" && Number.isInteger(fromRun)) return fromRun + 1;
 		const runId = asString(payload.run_id);
 		if (!runId) return 0;
-		const delivery = await this.repos.deliveries.forOrg(orgId).findOne({ run_id: runId });
+		const delivery = await this.repos.event_deliveries.forOrg(orgId).findOne({ run_id: runId });
 		return delivery ? (delivery.event_depth ?? 0) + 1 : 0;
 	}
 
@@ -171,8 +171,8 @@ export class EventLog {
 		const settings = await this.svc.settingsCache.get();
 		const cutoff = new Date(Date.now() - settings.event_retention_days * DAY_MS).toISOString();
 		await this.repos.events.platformWide().deleteMany({ created_at: { $lt: cutoff } });
-		await this.repos.deliveries.platformWide().deleteMany({ status: { $in: ["succeeded", "failed"] }, updated_at: { $lt: cutoff } });
+		await this.repos.event_deliveries.platformWide().deleteMany({ status: { $in: ["succeeded", "failed"] }, updated_at: { $lt: cutoff } });
 		await this.repos.bus_seen.platformWide().deleteMany({ seen_at: { $lt: new Date(Date.now() - 6 * DUPLICATE_WINDOW_MS).toISOString() } });
-		await this.repos.idempotency.platformWide().deleteMany({ expires_at: { $lt: nowIso() } });
+		await this.repos.event_idempotency.platformWide().deleteMany({ expires_at: { $lt: nowIso() } });
 	}
 }

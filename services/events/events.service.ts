@@ -27,9 +27,9 @@ export interface EventsThis extends PlatformThis {
 	repos: {
 		events: Repository<EventDoc>;
 		subscriptions: Repository<SubscriptionDoc>;
-		deliveries: Repository<DeliveryDoc>;
+		event_deliveries: Repository<DeliveryDoc>;
 		bus_seen: Repository<BusSeenDoc>;
-		idempotency: Repository<IdempotencyDoc>;
+		event_idempotency: Repository<IdempotencyDoc>;
 	};
 	log: EventLog;
 	outbox: Outbox;
@@ -64,9 +64,9 @@ const EventsService: Schema<EventsThis> = {
 			// Low-cardinality single-field indexes make every NeDB update slow: compound or sparse ones instead.
 			events: [{ fields: ["org_id", "created_at"] }, { fields: ["event_type"] }, { fields: ["run_id"], sparse: true }, { fields: ["agent_id"], sparse: true }, { fields: ["fanout_since"], sparse: true }],
 			subscriptions: [{ fields: ["org_id", "event_type"] }, { fields: ["agent_id"], sparse: true }],
-			deliveries: [{ fields: ["event_id", "subscription_id"], unique: true }, { fields: ["subscription_id", "created_at"] }, { fields: ["run_id"], sparse: true }, { fields: ["next_attempt_at"], sparse: true }],
+			event_deliveries: [{ fields: ["event_id", "subscription_id"], unique: true }, { fields: ["subscription_id", "created_at"] }, { fields: ["run_id"], sparse: true }, { fields: ["next_attempt_at"], sparse: true }],
 			bus_seen: [{ fields: ["seen_at"] }],
-			idempotency: IDEMPOTENCY_INDEXES
+			event_idempotency: IDEMPOTENCY_INDEXES
 		})
 	],
 	settings: { rest: "/events" },
@@ -185,7 +185,7 @@ const EventsService: Schema<EventsThis> = {
 			async handler(this: EventsThis, ctx: Ctx) {
 				const sub = await this.requireSubscription(ctx, ctx.params.subscription_id);
 				await this.repos.subscriptions.forOrg(sub.org_id).delete(sub.id);
-				await this.repos.deliveries.forOrg(sub.org_id).deleteMany({ subscription_id: sub.id });
+				await this.repos.event_deliveries.forOrg(sub.org_id).deleteMany({ subscription_id: sub.id });
 				this.sender.forget(sub.id);
 				return null;
 			}
@@ -199,7 +199,7 @@ const EventsService: Schema<EventsThis> = {
 			async handler(this: EventsThis, ctx: Ctx) {
 				const sub = await this.requireSubscription(ctx, ctx.params.subscription_id);
 				const filter = { subscription_id: sub.id, ...exactFilters(ctx.params, ["status", "event_id"]) };
-				const page = await this.repos.deliveries.forOrg(sub.org_id).list(filter, listOptions(ctx.params));
+				const page = await this.repos.event_deliveries.forOrg(sub.org_id).list(filter, listOptions(ctx.params));
 				return { ...page, items: page.items.map(presentDelivery) };
 			}
 		},
@@ -216,7 +216,7 @@ const EventsService: Schema<EventsThis> = {
 				payload: { type: "object", optional: true }
 			},
 			handler(this: EventsThis, ctx: Ctx) {
-				return withIdempotency(this.repos.idempotency, ctx, async () => {
+				return withIdempotency(this.repos.event_idempotency, ctx, async () => {
 					const payload = ctx.params.payload ?? {};
 					if (Buffer.byteLength(JSON.stringify(payload), "utf8") > PAYLOAD_MAX_BYTES) throw errors.payloadTooLarge(PAYLOAD_MAX_BYTES);
 					const event = await this.log.record({ orgId: ctx.meta.principal.org_id, type: ctx.params.event_type, source: "custom", payload, depth: 0 });
@@ -298,7 +298,7 @@ const EventsService: Schema<EventsThis> = {
 			async handler(this: EventsThis, ctx: Context<{ org_id: string; agent_id: string }>) {
 				const { org_id, agent_id } = ctx.params;
 				const subs = await this.repos.subscriptions.forOrg(org_id).find({ agent_id, target_type: "agent" });
-				if (subs.length) await this.repos.deliveries.forOrg(org_id).deleteMany({ subscription_id: { $in: subs.map(s => s.id) } });
+				if (subs.length) await this.repos.event_deliveries.forOrg(org_id).deleteMany({ subscription_id: { $in: subs.map(s => s.id) } });
 				return { deleted: await this.repos.subscriptions.forOrg(org_id).deleteMany({ agent_id, target_type: "agent" }) };
 			}
 		}
@@ -341,7 +341,7 @@ const EventsService: Schema<EventsThis> = {
 		const sender = (this.sender = new Sender(this));
 		this.log = new EventLog(this, () => this.outbox.kick());
 		this.outbox = new Outbox({
-			deliveries: this.repos.deliveries,
+			deliveries: this.repos.event_deliveries,
 			nodeId: this.broker.nodeID,
 			retryBaseMs: this.config.webhookRetryBaseMs,
 			send: (delivery, reclaimed) => sender.send(delivery, reclaimed),

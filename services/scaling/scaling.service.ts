@@ -17,7 +17,7 @@ import {
 import { liveMetrics } from "./metrics";
 
 interface ScalingThis extends PlatformThis {
-	repos: { rules: Repository<ScalingRuleDoc>; events: Repository<ScalingEventDoc>; replica_states: Repository<ReplicaStateDoc> };
+	repos: { scaling_rules: Repository<ScalingRuleDoc>; scaling_events: Repository<ScalingEventDoc>; replica_states: Repository<ReplicaStateDoc> };
 	[k: string]: any;
 }
 
@@ -27,8 +27,8 @@ const ScalingService: Schema<ScalingThis> = {
 	name: "scaling",
 	mixins: [
 		StoreMixin({
-			rules: [{ fields: ["org_id", "name"], unique: true }, { fields: ["enabled"] }],
-			events: [{ fields: ["agent_id"] }],
+			scaling_rules: [{ fields: ["org_id", "name"], unique: true }, { fields: ["enabled"] }],
+			scaling_events: [{ fields: ["agent_id"] }],
 			replica_states: [{ fields: ["org_id", "agent_id"], unique: true }]
 		})
 	],
@@ -62,7 +62,7 @@ const ScalingService: Schema<ScalingThis> = {
 				const problems = ruleProblems(rule);
 				if (problems.length) throw errors.validation(problems);
 				if (rule.agent_id) await this.requireAgent(ctx, orgId, rule.agent_id);
-				const doc = await writeUnique("name", p.name, () => this.repos.rules.forOrg(orgId).insert({ id: newId("srule"), ...rule, last_scaled_at: null }));
+				const doc = await writeUnique("name", p.name, () => this.repos.scaling_rules.forOrg(orgId).insert({ id: newId("srule"), ...rule, last_scaled_at: null }));
 				ctx.broadcast("scaling.rules.changed", { org_id: orgId });
 				return presentRule(doc);
 			}
@@ -74,7 +74,7 @@ const ScalingService: Schema<ScalingThis> = {
 			openapi: { summary: "List scaling rules", response: "List:ScalingRule" },
 			params: { ...LIST_QUERY, agent_id: query({ type: "string", max: 64 }), metric: query({ type: "enum", values: [...METRICS] }), enabled: query({ type: "boolean" }) },
 			async handler(this: ScalingThis, ctx: Ctx) {
-				const page = await this.repos.rules.forOrg(ctx.meta.principal.org_id).list(exactFilters(ctx.params, ["agent_id", "metric", "enabled"]), listOptions(ctx.params));
+				const page = await this.repos.scaling_rules.forOrg(ctx.meta.principal.org_id).list(exactFilters(ctx.params, ["agent_id", "metric", "enabled"]), listOptions(ctx.params));
 				return { ...page, items: page.items.map(presentRule) };
 			}
 		},
@@ -103,7 +103,7 @@ const ScalingService: Schema<ScalingThis> = {
 				const problems = ruleProblems({ ...rule, ...set });
 				if (problems.length) throw errors.validation(problems);
 				if (set.agent_id) await this.requireAgent(ctx, rule.org_id, set.agent_id);
-				const updated = await writeUnique("name", set.name, () => this.repos.rules.forOrg(rule.org_id).update(rule.id, set));
+				const updated = await writeUnique("name", set.name, () => this.repos.scaling_rules.forOrg(rule.org_id).update(rule.id, set));
 				ctx.broadcast("scaling.rules.changed", { org_id: rule.org_id });
 				return presentRule(updated as ScalingRuleDoc);
 			}
@@ -117,7 +117,7 @@ const ScalingService: Schema<ScalingThis> = {
 			params: { rule_id: "string" },
 			async handler(this: ScalingThis, ctx: Ctx) {
 				const rule = await this.requireRule(ctx.meta.principal.org_id, ctx.params.rule_id);
-				await this.repos.rules.forOrg(rule.org_id).delete(rule.id);
+				await this.repos.scaling_rules.forOrg(rule.org_id).delete(rule.id);
 				ctx.broadcast("scaling.rules.changed", { org_id: rule.org_id });
 				return null;
 			}
@@ -130,7 +130,7 @@ const ScalingService: Schema<ScalingThis> = {
 			params: { agent_id: query({ type: "string", max: 64 }) },
 			async handler(this: ScalingThis, ctx: Ctx) {
 				const orgId = ctx.meta.principal.org_id;
-				const [rules, settings] = await Promise.all([this.repos.rules.forOrg(orgId).find({}), callIfPresent<any>(this.broker, "admin.currentSettings", {}, null, ctx)]);
+				const [rules, settings] = await Promise.all([this.repos.scaling_rules.forOrg(orgId).find({}), callIfPresent<any>(this.broker, "admin.currentSettings", {}, null, ctx)]);
 				return liveMetrics(this.broker, ctx, orgId, rules, settings?.default_agent_replicas ?? 4, ctx.params.agent_id);
 			}
 		},
@@ -148,7 +148,7 @@ const ScalingService: Schema<ScalingThis> = {
 			},
 			async handler(this: ScalingThis, ctx: Ctx) {
 				const filter = withCreatedRange(exactFilters(ctx.params, ["agent_id", "rule_id", "direction"]), ctx.params);
-				const page = await this.repos.events.forOrg(ctx.meta.principal.org_id).list(filter, listOptions(ctx.params));
+				const page = await this.repos.scaling_events.forOrg(ctx.meta.principal.org_id).list(filter, listOptions(ctx.params));
 				return { ...page, items: page.items.map(presentEvent) };
 			}
 		},
@@ -159,7 +159,7 @@ const ScalingService: Schema<ScalingThis> = {
 		plan: {
 			visibility: "public",
 			async handler(this: ScalingThis) {
-				const [rules, states] = await Promise.all([this.repos.rules.platformWide().find({ enabled: true }), this.repos.replica_states.platformWide().find({})]);
+				const [rules, states] = await Promise.all([this.repos.scaling_rules.platformWide().find({ enabled: true }), this.repos.replica_states.platformWide().find({})]);
 				return { rules, states };
 			}
 		},
@@ -175,8 +175,8 @@ const ScalingService: Schema<ScalingThis> = {
 				const state = await states.findOne({ agent_id });
 				if (state) await states.update(state.id, { replicas: decision.to, last_scaled_at: now });
 				else await states.insert({ id: newId("rep"), agent_id, replicas: decision.to, last_scaled_at: now });
-				if (decision.rule_id) await this.repos.rules.forOrg(org_id).update(decision.rule_id, { last_scaled_at: now });
-				const event = await this.repos.events.forOrg(org_id).insert({
+				if (decision.rule_id) await this.repos.scaling_rules.forOrg(org_id).update(decision.rule_id, { last_scaled_at: now });
+				const event = await this.repos.scaling_events.forOrg(org_id).insert({
 					id: newId("sev"),
 					rule_id: decision.rule_id,
 					agent_id,
@@ -195,7 +195,7 @@ const ScalingService: Schema<ScalingThis> = {
 
 	methods: {
 		async requireRule(this: ScalingThis, orgId: string, id: string): Promise<ScalingRuleDoc> {
-			const rule = await this.repos.rules.forOrg(orgId).get(id);
+			const rule = await this.repos.scaling_rules.forOrg(orgId).get(id);
 			if (!rule) throw errors.notFound("Scaling rule");
 			return rule;
 		},

@@ -37,7 +37,7 @@ export const ExecutionActions: Partial<ServiceSchema<any, Record<string, any>, a
 			async handler(this: WorkflowsThis, ctx: Ctx) {
 				const principal = ctx.meta.principal;
 				const workflow = await this.requireWorkflow(principal.org_id, ctx.params.workflow_id);
-				return withIdempotency(this.repos.idempotency, ctx, async () => {
+				return withIdempotency(this.repos.workflow_idempotency, ctx, async () => {
 					const doc = await this.repos.executions.forOrg(principal.org_id).insert({
 						id: newId("exe"),
 						workflow_id: workflow.id,

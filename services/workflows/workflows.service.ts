@@ -17,7 +17,7 @@ import {
 } from "./model";
 
 export interface WorkflowsThis extends PlatformThis {
-	repos: { workflows: Repository<WorkflowDoc>; executions: Repository<ExecutionDoc>; idempotency: Repository<IdempotencyDoc> };
+	repos: { workflows: Repository<WorkflowDoc>; executions: Repository<ExecutionDoc>; workflow_idempotency: Repository<IdempotencyDoc> };
 	journal: ExecutionJournal;
 	hub: RunHub;
 	sweepTimer: NodeJS.Timeout | null;
@@ -38,7 +38,7 @@ const WorkflowsService: Schema<WorkflowsThis> = {
 		StoreMixin({
 			workflows: [{ fields: ["org_id", "name"], unique: true }, { fields: ["agent_ids"] }],
 			executions: [{ fields: ["workflow_id"] }, { fields: ["status"] }],
-			idempotency: IDEMPOTENCY_INDEXES
+			workflow_idempotency: IDEMPOTENCY_INDEXES
 		}),
 		ExecutionActions
 	],
