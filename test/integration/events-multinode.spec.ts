@@ -100,7 +100,7 @@ describe("Events on two nodes sharing a database", () => {
 		const total = 300;
 		for (let i = 0; i < total; i++) expect((await http.post("/api/v1/events/emit").set(auth).send({ event_type: "multi.tick", payload: { i } })).status).toBe(201);
 		outboxes.forEach(o => o.start());
-		const repo = (a.getLocalService("events") as any).repos.deliveries.platformWide();
+		const repo = (a.getLocalService("events") as any).repos.event_deliveries.platformWide();
 		await until(async () => (await repo.count({ subscription_id: sub.body.id, status: "succeeded" })) === total, 60_000, "every delivery");
 		await new Promise(r => setTimeout(r, 1500));
 		const ids = receiver.received.map(h => h.headers["x-fluxgate-delivery"]);
