@@ -1,3 +1,4 @@
+import { chatBench } from "./chat";
 import { gatewayBench } from "./gateway";
 import { guardsBench } from "./guards";
 import { runtimeBench } from "./runtime";
@@ -5,7 +6,8 @@ import { runtimeBench } from "./runtime";
 const SUITES: Record<string, () => Promise<void>> = {
 	gateway: () => gatewayBench(),
 	runtime: () => runtimeBench(),
-	guards: () => guardsBench()
+	guards: () => guardsBench(),
+	chat: () => chatBench()
 };
 
 async function main() {

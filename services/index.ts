@@ -12,6 +12,8 @@ import GovernanceService from "./governance/governance.service";
 import LifecycleService from "./lifecycle/lifecycle.service";
 import MarketplaceService from "./marketplace/marketplace.service";
 import McpService from "./mcp/mcp.service";
+import ChatService from "./chat/chat.service";
+import PromptsService from "./prompts/prompts.service";
 import ProvidersService from "./providers/providers.service";
 import RbacService from "./rbac/rbac.service";
 import RuntimeService from "./runtime/runtime.service";
@@ -33,7 +35,9 @@ export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	billing: BillingService,
 	marketplace: MarketplaceService,
 	governance: GovernanceService,
+	prompts: PromptsService,
 	runtime: RuntimeService,
+	chat: ChatService,
 	actors: ActorsService,
 	auth: AuthService,
 	audit: AuditService,

@@ -6,6 +6,7 @@ import { PlatformMixin, type PlatformThis } from "../../mixins/platform.mixin";
 import { actorName } from "../runtime/runtime.service";
 import { Mailbox } from "./mailbox";
 import { executeRun, RunStopped, type RunEnv } from "./run-loop";
+import { chatAction } from "./session-mailbox";
 
 interface ActorsThis extends PlatformThis {
 	actors: Map<string, Service>;
@@ -39,6 +40,8 @@ function agentActorSchema(agentId: string, orgId: string, mailbox: Mailbox, env:
 			run: enqueue,
 			// Messages from other agents are runs too (trigger `coordination`), in the same mailbox.
 			message: enqueue,
+			// Chat runs: sharded by session, one session's runs in send order (§19).
+			chat: chatAction(mailbox, env),
 			status: {
 				visibility: "public",
 				handler() {

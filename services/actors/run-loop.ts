@@ -6,6 +6,7 @@ import { nowIso } from "../../lib/time";
 import { callModel } from "../providers/adapters";
 import { maskSecrets } from "../secrets/mask";
 import { round6, type RunDoc, type StepDoc } from "../runtime/runs";
+import { conversationPrefix } from "./conversation";
 import { Guards, type GovernanceDecision } from "./guards";
 
 type Message = { role: "system" | "user" | "assistant" | "tool"; content: string; tool_calls?: ToolCall[]; tool_call_id?: string; name?: string };
@@ -176,9 +177,9 @@ class RunLoop {
 				if (call) history.push({ role: "tool", content: JSON.stringify(result ?? null), tool_call_id: call.id, name: call.name });
 			}
 		}
-		const messages: Message[] = [];
-		if (config.system_prompt) messages.push({ role: "system", content: config.system_prompt });
-		messages.push({ role: "user", content: this.input }, ...history);
+		const prefix = await conversationPrefix(this.broker, this.run, config);
+		if ("error" in prefix) throw fail(prefix.error.code, prefix.error.message);
+		const messages: Message[] = [...prefix.messages, { role: "user", content: this.input }, ...history];
 		return messages;
 	}
 

@@ -260,14 +260,15 @@ const BudgetsService: Schema<BudgetsThis> = {
 
 		// Internal actions for the runtime (guards) and the cost service.
 
-		/** A `block` budget that already refuses new runs of the agent, or null. */
+		/** A `block` budget that already refuses new runs of the agent (with no agent: spend outside runs, `org` budgets only), or null. */
 		checkAcceptance: {
 			visibility: "public",
-			params: ORG_AGENT,
-			async handler(this: BudgetsThis, ctx: Context<{ org_id: string; agent_id: string }>) {
+			params: { org_id: "string", agent_id: { type: "string", nullable: true } },
+			async handler(this: BudgetsThis, ctx: Context<{ org_id: string; agent_id: string | null }>) {
 				const { org_id, agent_id } = ctx.params;
 				const now = new Date();
-				const budgets = await this.ledger.inScope(org_id, agent_id, await this.teamOf(ctx, org_id, agent_id), false, now);
+				const team = agent_id ? await this.teamOf(ctx, org_id, agent_id) : null;
+				const budgets = await this.ledger.inScope(org_id, agent_id, team, false, now);
 				const full = budgets.find(b => b.action_on_exceed === "block" && b.committed_micros >= b.limit_micros);
 				return full ? { budget_id: full.id, budget_name: full.name, resets_at: currentPeriod(full.period, now).end } : null;
 			}

@@ -2,6 +2,8 @@ export interface QueuedRun {
 	run_id: string;
 	org_id: string;
 	agent_id: string;
+	/** Chat runs: their session, whose runs an actor executes in order. */
+	session_id?: string;
 }
 
 export type Throttle = { key: string; concurrency: number } | null;

@@ -71,6 +71,9 @@ const bodyHash = (body: unknown) => createHash("sha256").update(canonicalJson(bo
 
 export const actorName = (agentId: string) => `agent-actor.${agentId}`;
 
+/** A chat run is dispatched with its session, so the actor keeps the session's runs in order (§19). */
+const chatSessionOf = (run: RunDoc) => (run.trigger === "chat" && run.session_id ? { session_id: run.session_id } : {});
+
 const RuntimeService: Schema<RuntimeThis> = {
 	name: "runtime",
 	mixins: [StoreMixin({
@@ -583,7 +586,7 @@ const RuntimeService: Schema<RuntimeThis> = {
 			}
 			this.runMetrics.queued(+1);
 			this.announce(run, "run.queued");
-			this.dispatcher.enqueue({ run_id: run.id, org_id: orgId, agent_id: run.agent_id });
+			this.dispatcher.enqueue({ run_id: run.id, org_id: orgId, agent_id: run.agent_id, ...chatSessionOf(run) });
 			return run;
 		},
 
@@ -647,11 +650,12 @@ const RuntimeService: Schema<RuntimeThis> = {
 		/** Hands a queued run to an actor of its agent (or a transient one for drafts). */
 		async dispatchRun(this: RuntimeThis, q: QueuedRun): Promise<boolean> {
 			try {
-				const actor = `${actorName(q.agent_id)}.run`;
-				const target = (this.broker.registry as any).actions.isAvailable(actor) ? actor : "actors.execute";
+				const actor = `${actorName(q.agent_id)}.${q.session_id ? "chat" : "run"}`;
+				// Chat runs wait for an agent actor: only its session mailbox keeps a session in order.
+				const target = (this.broker.registry as any).actions.isAvailable(actor) || q.session_id ? actor : "actors.execute";
 				if (!(this.broker.registry as any).actions.isAvailable(target)) return false;
 				// The actor only enqueues: a slow answer means a dead node the registry has not dropped yet.
-				await this.broker.call(target, { run_id: q.run_id, org_id: q.org_id, agent_id: q.agent_id }, { timeout: DISPATCH_TIMEOUT_MS });
+				await this.broker.call(target, { run_id: q.run_id, org_id: q.org_id, agent_id: q.agent_id, session_id: q.session_id }, { timeout: DISPATCH_TIMEOUT_MS });
 				this.dispatchedAt.set(q.run_id, Date.now());
 				return true;
 			} catch (err) {
@@ -815,7 +819,7 @@ const RuntimeService: Schema<RuntimeThis> = {
 					await this.finish(run, "failed", { error: { code: "WORKER_LOST", message: "No runtime node could take this run" } }, ["queued"]);
 					continue;
 				}
-				this.dispatcher.enqueue({ run_id: run.id, org_id: run.org_id, agent_id: run.agent_id });
+				this.dispatcher.enqueue({ run_id: run.id, org_id: run.org_id, agent_id: run.agent_id, ...chatSessionOf(run) });
 			}
 		}
 	},
