@@ -24,6 +24,8 @@ export interface Config {
 	nodeId: string | null;
 	/** Runs one agent actor executes at once; more wait in its mailbox. */
 	actorConcurrency: number;
+	/** Base URL that embed codes of publications name (FLUXGATE_PUBLIC_URL); unset: the URL the request came to. */
+	publicUrl: string | null;
 	version: string;
 }
 
@@ -68,6 +70,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
 		jwtSecret: env.FLUXGATE_JWT_SECRET || null,
 		nodeId: env.NODE_ID || null,
 		actorConcurrency: intOf(env.FLUXGATE_ACTOR_CONCURRENCY, 32, "FLUXGATE_ACTOR_CONCURRENCY") || 32,
+		publicUrl: (env.FLUXGATE_PUBLIC_URL || "").replace(/\/+$/, "") || null,
 		version: PACKAGE_VERSION
 	};
 	return { ...config, ...overrides };

@@ -9,8 +9,15 @@
  * - `"authenticated"`: any valid credential
  * - `"user"`: a user's access token (API keys get 403)
  * - `"platform_admin"`: the platform_admin role (§26)
+ * - `"publication"`: a published agent's public route (§28), admitted by its key, origins and rate limit (see `publicKey`)
  */
-export type RouteAccess = string[] | "public" | "authenticated" | "user" | "platform_admin";
+export type RouteAccess = string[] | "public" | "authenticated" | "user" | "platform_admin" | "publication";
+
+/**
+ * How a `"publication"` route takes its key: by default `X-Fluxgate-Public-Key` or `?key=`; `"bearer"`
+ * also `Authorization: Bearer <key>`; `"none"` needs no key (the publication must exist and be enabled).
+ */
+export type PublicKeyRule = "bearer" | "none";
 
 export interface AuditSpec {
 	/** `<resource>.<verb>` exactly as §18 names it. */

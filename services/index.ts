@@ -14,6 +14,8 @@ import MarketplaceService from "./marketplace/marketplace.service";
 import McpService from "./mcp/mcp.service";
 import ChatService from "./chat/chat.service";
 import PromptsService from "./prompts/prompts.service";
+import PublicService from "./publish/public.service";
+import PublishService from "./publish/publish.service";
 import ProvidersService from "./providers/providers.service";
 import RbacService from "./rbac/rbac.service";
 import RuntimeService from "./runtime/runtime.service";
@@ -38,6 +40,8 @@ export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	prompts: PromptsService,
 	runtime: RuntimeService,
 	chat: ChatService,
+	publish: PublishService,
+	public: PublicService,
 	actors: ActorsService,
 	auth: AuthService,
 	audit: AuditService,
