@@ -304,6 +304,15 @@ const BillingService: Schema<BillingThis> = {
 			}
 		},
 
+		/** Whether the org has this billing customer (chat sessions and publications name one, §19, §28). */
+		customerExists: {
+			visibility: "public",
+			params: { org_id: "string", customer_id: "string" },
+			async handler(this: BillingThis, ctx: Context<{ org_id: string; customer_id: string }>) {
+				return (await this.repos.customers.forOrg(ctx.params.org_id).count({ id: ctx.params.customer_id })) > 0;
+			}
+		},
+
 		// Internal action for the runtime's acceptance rule 3 (§2).
 
 		/** Refusal of a run for this customer (suspended, or over a hard plan limit), or null. 404 for an unknown customer. */

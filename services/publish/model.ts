@@ -85,10 +85,13 @@ export const FIELD_RULES = {
 	}
 };
 
-export const rateLimitOf = (given: Partial<RateLimit> | undefined): RateLimit => ({ ...DEFAULT_RATE_LIMIT, ...(given ?? {}) });
+/** The fields a client sent (the validator may leave absent optional fields as `undefined`). */
+const sent = <T extends object>(given: T | undefined): Partial<T> => Object.fromEntries(Object.entries(given ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+export const rateLimitOf = (given: Partial<RateLimit> | undefined): RateLimit => ({ ...DEFAULT_RATE_LIMIT, ...sent(given) });
 
 /** A widget object is replaced as a whole (§0.6): missing settings take their defaults, the title the publication's name. */
-export const widgetOf = (given: Partial<Widget> | undefined, name: string): Widget => ({ title: name, ...DEFAULT_WIDGET, ...(given ?? {}) });
+export const widgetOf = (given: Partial<Widget> | undefined, name: string): Widget => ({ title: name, ...DEFAULT_WIDGET, ...sent(given) });
 
 /** `allowed_origins` entries compared as browsers send `Origin` (scheme and host are case-insensitive). */
 export const normalizeOrigins = (origins: string[]): string[] => [...new Set(origins.map(o => o.toLowerCase()))];
@@ -98,8 +101,8 @@ export function originAllowed(allowed: string[], origin: string): boolean {
 	return allowed.some(o => o === "*" || o === wanted);
 }
 
-export function slugProblems(doc: PublicationDoc, sent: unknown): FieldProblem[] {
-	return sent !== undefined && sent !== doc.slug ? [{ field: "slug", message: "is immutable: delete the publication and publish again to change it" }] : [];
+export function slugProblems(doc: PublicationDoc, given: unknown): FieldProblem[] {
+	return given !== undefined && given !== doc.slug ? [{ field: "slug", message: "is immutable: delete the publication and publish again to change it" }] : [];
 }
 
 export function presentPublication(doc: PublicationDoc) {
