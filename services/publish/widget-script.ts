@@ -61,7 +61,7 @@ export const WIDGET_SCRIPT = String.raw`(function () {
     var muted = dark ? "#374151" : "#F3F4F6";
     return [
       ":host{all:initial;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;font-size:14px}",
-      ".launcher{position:fixed;bottom:20px;" + side + ":20px;width:56px;height:56px;border-radius:50%;border:0;cursor:pointer;background:" + w.primary_color + ";color:#fff;font-size:24px;box-shadow:0 4px 12px rgba(0,0,0,.25);z-index:2147483646}",
+      ".launcher{position:fixed;bottom:20px;" + side + ":20px;width:56px;height:56px;border-radius:50%;border:0;cursor:pointer;background:" + w.primary_color + ";color:#fff;display:flex;align-items:center;justify-content:center;box-shadow:0 4px 12px rgba(0,0,0,.25);z-index:2147483646}",
       ".panel{position:fixed;bottom:88px;" + side + ":20px;width:340px;max-width:calc(100vw - 40px);height:480px;max-height:calc(100vh - 120px);display:none;flex-direction:column;background:" + bg + ";color:" + fg + ";border-radius:12px;box-shadow:0 8px 24px rgba(0,0,0,.25);overflow:hidden;z-index:2147483647}",
       ".panel.open{display:flex}",
       ".panel.inline{position:static;display:flex;width:100%;height:100vh;max-width:none;max-height:none;border-radius:0;box-shadow:none}",
@@ -94,7 +94,8 @@ export const WIDGET_SCRIPT = String.raw`(function () {
     form.appendChild(send);
     panel.appendChild(form);
     if (!inline) {
-      var launcher = el("button", { type: "button", "class": "launcher", "aria-label": "Open chat: " + w.title }, "\u{1F4AC}");
+      var launcher = el("button", { type: "button", "class": "launcher", "aria-label": "Open chat: " + w.title });
+      launcher.innerHTML = '<svg viewBox="0 0 24 24" width="26" height="26" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z"/></svg>';
       launcher.addEventListener("click", function () {
         panel.classList.toggle("open");
         if (panel.classList.contains("open")) input.focus();
