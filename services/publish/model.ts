@@ -58,7 +58,7 @@ export const FIELD_RULES = {
 	slug: slug({ optional: true }),
 	name: displayName({ optional: true }),
 	description: { type: "string", max: 2000, optional: true },
-	allowed_origins: { type: "array", min: 1, max: 20, items: { type: "string", pattern: ORIGIN_PATTERN, max: 300 } },
+	allowed_origins: { type: "array", min: 1, max: 20, items: { type: "string", pattern: ORIGIN_PATTERN, max: 300, messages: { stringPattern: "must be scheme://host[:port] (no path) or *" } } },
 	rate_limit: {
 		type: "object",
 		optional: true,
