@@ -41,7 +41,7 @@ const pub = (method: "get" | "post", path: string, key?: string | null, origin?:
 	return r;
 };
 
-async function until<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
+async function until<T>(probe: () => T | null | undefined | false | Promise<T | null | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
 	const end = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await probe();
