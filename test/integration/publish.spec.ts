@@ -249,6 +249,23 @@ describe("Publications (§28 rows 1–7)", () => {
 		await until(() => events.find(e => e.name === "publish.unpublished" && e.params.publication_id === p.id), "publish.unpublished on delete");
 	});
 
+	it("goes with its agent: deleting the agent deletes the publication", async () => {
+		const agent = await makeAgent(owner);
+		const p = await publish({}, owner, agent);
+		await promote(agent.id, "suspended").expect(200);
+		await app.http.delete(api(`/agents/${agent.id}`)).set(owner).expect(204);
+		expect((await app.http.get(api(`/publish/${p.id}`)).set(owner)).status).toBe(404);
+		expect((await pub("get", `/${p.slug}`, p.public_key)).status).toBe(404);
+	});
+
+	it("answers 403 ORG_SUSPENDED on public routes of a suspended org", async () => {
+		const org = await createOrgWithOwner(app);
+		const theirs = await publish({}, bearer(org.ownerKey));
+		await app.http.put(api(`/admin/orgs/${org.org.id}`)).set(owner).send({ status: "suspended" }).expect(200);
+		const res = await pub("get", `/${theirs.slug}`, theirs.public_key);
+		expect([res.status, res.body.error.code]).toEqual([403, "ORG_SUSPENDED"]);
+	});
+
 	it("hides another org's publications (404) on every id route; viewers get 403 on writes", async () => {
 		const p = await publish();
 		for (const [method, path] of [["get", ""], ["put", ""], ["get", "/embed"], ["post", "/rotate-key"]] as const) {
@@ -354,7 +371,8 @@ describe("Public chat (§28 rows 9–10)", () => {
 		const run = (await app.http.get(api(`/runtime/runs/${res.body.run_id}`)).set(owner)).body;
 		expect(run).toMatchObject({ trigger: "public", trigger_ref: p.id, mode: "production", customer_id: customer.id, session_id: session.id, end_user_id: "visitor-1" });
 		const audit = await auditEntries(app, app.ownerKey, { action: "chat_message.create", actor_id: p.id });
-		expect(audit[0]).toMatchObject({ actor_type: "public", outcome: "success", status_code: 201 });
+		const userMessage = (await app.http.get(api(`/chat/sessions/${session.id}/messages?role=user`)).set(owner)).body.items[0];
+		expect(audit[0]).toMatchObject({ actor_type: "public", outcome: "success", status_code: 201, resource_id: userMessage.id });
 
 		const next = await chat({ message: "second", session_id: session.id });
 		expect(next.body).toMatchObject({ status: "completed", content: "second", session_id: session.id });
