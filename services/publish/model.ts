@@ -6,7 +6,6 @@ import { displayName, slug } from "../../lib/validation";
 export const RATE_PERIODS = ["minute", "hour"] as const;
 export const WIDGET_THEMES = ["light", "dark"] as const;
 export const WIDGET_POSITIONS = ["bottom-right", "bottom-left"] as const;
-export const PERIOD_SECONDS: Record<RatePeriod, number> = { minute: 60, hour: 3600 };
 
 export type RatePeriod = (typeof RATE_PERIODS)[number];
 
@@ -46,7 +45,7 @@ const DEFAULT_WIDGET: Omit<Widget, "title"> = { greeting: "Hi! How can I help?",
 
 export const PUBLIC_KEY_PATTERN = /^fgp_[A-Za-z0-9_-]{32}$/;
 /** `scheme://host[:port]` (no path, no trailing slash), or `*`. */
-const ORIGIN_PATTERN = "^(\\*|[a-z][a-z0-9+.-]*://([A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?)$";
+export const ORIGIN_PATTERN = "^(\\*|[a-z][a-z0-9+.-]*://([A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?)$";
 
 /** `fgp_` + 32 URL-safe characters from a CSPRNG (24 random bytes). */
 export const newPublicKey = (): string => `fgp_${randomBytes(24).toString("base64url")}`;
@@ -95,11 +94,6 @@ export const widgetOf = (given: Partial<Widget> | undefined, name: string): Widg
 
 /** `allowed_origins` entries compared as browsers send `Origin` (scheme and host are case-insensitive). */
 export const normalizeOrigins = (origins: string[]): string[] => [...new Set(origins.map(o => o.toLowerCase()))];
-
-export function originAllowed(allowed: string[], origin: string): boolean {
-	const wanted = origin.toLowerCase();
-	return allowed.some(o => o === "*" || o === wanted);
-}
 
 export function slugProblems(doc: PublicationDoc, given: unknown): FieldProblem[] {
 	return given !== undefined && given !== doc.slug ? [{ field: "slug", message: "is immutable: delete the publication and publish again to change it" }] : [];

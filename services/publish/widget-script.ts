@@ -103,6 +103,8 @@ export const WIDGET_SCRIPT = String.raw`(function () {
       root.appendChild(launcher);
     }
     root.appendChild(panel);
+    // Inline, the widget is the whole document (the srcdoc iframe of the embed codes).
+    if (inline && document.body) document.body.style.margin = "0";
     (document.body || document.documentElement).appendChild(host);
 
     function show(role, text) {

@@ -10,6 +10,16 @@ import { uid } from "../helpers/platform";
 /** Screenshots of the widget are kept here (git-ignored) for a person to look at. */
 const ARTIFACTS = path.join(__dirname, "..", "artifacts");
 
+async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+	const end = Date.now() + timeoutMs;
+	for (;;) {
+		const value = probe();
+		if (value) return value;
+		if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+		await new Promise(r => setTimeout(r, 50));
+	}
+}
+
 function chromiumPath(): string {
 	return execFileSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], { encoding: "utf8" }).trim();
 }
@@ -99,6 +109,32 @@ describe("The embeddable widget in a real browser (§28 row 11)", () => {
 			await tab.close();
 		}
 	}, 90_000);
+
+	test("the iframe embed code shows the widget inline, on the embedding page's origin", async () => {
+		const owner = bearer(app.ownerKey);
+		const agent = (await app.http.post("/api/v1/agents").set(owner).send({ name: `widget-${uid(4)}`, model: "mock-echo" }).expect(201)).body;
+		for (const target_state of ["testing", "active"]) await app.http.post(`/api/v1/lifecycle/${agent.id}/promote`).set(owner).send({ target_state }).expect(200);
+		const publication = (await app.http.post(`/api/v1/publish/agents/${agent.id}`).set(owner).send({ allowed_origins: [page.origin], name: "Inline Helper" }).expect(201)).body;
+		const embed = (await app.http.get(`/api/v1/publish/${publication.id}/embed`).set(owner).expect(200)).body;
+		page.setHtml(`<!doctype html><html><body><h1>Help page</h1>${embed.iframe_tag}</body></html>`);
+		const tab = await browser.newPage();
+		try {
+			await tab.goto(page.origin, { waitUntil: "load" });
+			const frame = await until(() => tab.frames().find(f => f !== tab.mainFrame()), "the iframe");
+			const root = `document.querySelector("[data-fluxgate-widget]")?.shadowRoot`;
+			await frame.waitForFunction(`!!${root}?.querySelector(".panel.inline")`, { timeout: 15_000 });
+			expect(await frame.evaluate(`!!${root}.querySelector(".launcher")`)).toBe(false);
+			expect(await frame.evaluate(`${root}.querySelector(".header").textContent`)).toBe("Inline Helper");
+			const input = (await frame.evaluateHandle(`${root}.querySelector("input")`)).asElement();
+			await input!.type("inline question");
+			await tab.keyboard.press("Enter");
+			await frame.waitForFunction(`[...${root}.querySelectorAll(".msg.assistant")].some(n => n.textContent === "inline question")`, { timeout: 30_000 });
+			fs.mkdirSync(ARTIFACTS, { recursive: true });
+			await tab.screenshot({ path: path.join(ARTIFACTS, "publish-widget-iframe.png") });
+		} finally {
+			await tab.close();
+		}
+	}, 60_000);
 
 	test("on an origin that is not allowed the browser gets no CORS grant and the widget shows nothing", async () => {
 		const owner = bearer(app.ownerKey);
