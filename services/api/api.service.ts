@@ -468,7 +468,8 @@ const ApiService: Schema<ApiThis> = {
 		async send404(this: ApiThis, req: Req, res: ServerResponse) {
 			const path = req.parsedUrl ?? req.url ?? "";
 			try {
-				if (path === "/api/v1" || path.startsWith("/api/v1/")) await this.admit(req, res, false);
+				// Public published-agent paths carry no bearer credential: an unknown one is simply 404.
+				if ((path === "/api/v1" || path.startsWith("/api/v1/")) && !isPublicPath(path)) await this.admit(req, res, false);
 				throw errors.routeNotFound(req.method as string, path);
 			} catch (err) {
 				this.sendJsonError(req, res, toHttpError(err));

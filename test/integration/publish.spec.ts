@@ -295,6 +295,8 @@ describe("Public endpoints (§28 rows 8–11)", () => {
 
 	it("checks in order: unknown slug 404, key 401, origin 403", async () => {
 		expect((await pub("get", "/no-such-slug", p.public_key)).status).toBe(404);
+		expect((await pub("get", `/${p.slug}/no-such-route`, p.public_key)).body.error.code).toBe("NOT_FOUND");
+		expect((await app.http.delete(api(`/public/${p.slug}`))).status).toBe(404);
 		const missing = await pub("get", `/${p.slug}`, null, "https://evil.example");
 		expect([missing.status, missing.body.error.code, missing.headers["www-authenticate"]]).toEqual([401, "INVALID_PUBLIC_KEY", "Bearer"]);
 		expect((await pub("get", `/${p.slug}`, "fgp_" + "x".repeat(32))).body.error.code).toBe("INVALID_PUBLIC_KEY");
