@@ -87,7 +87,6 @@ function bearerToken(req: Req, allowQuery: boolean): string | null {
 	return null;
 }
 
-
 const ApiService: Schema<ApiThis> = {
 	name: "api",
 	mixins: [ApiGateway as any, PlatformMixin],
