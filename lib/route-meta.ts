@@ -15,9 +15,9 @@ export type RouteAccess = string[] | "public" | "authenticated" | "user" | "plat
 
 /**
  * How a `"publication"` route takes its key: by default `X-Fluxgate-Public-Key` or `?key=`; `"bearer"`
- * also `Authorization: Bearer <key>`; `"none"` needs no key (the publication must exist and be enabled).
+ * also `Authorization: Bearer <key>`.
  */
-export type PublicKeyRule = "bearer" | "none";
+export type PublicKeyRule = "bearer";
 
 export interface AuditSpec {
 	/** `<resource>.<verb>` exactly as §18 names it. */
@@ -34,8 +34,11 @@ export interface OpenApiSpec {
 	response?: string | Record<string, unknown>;
 	/** Names of the path/query parameters read from the query string (the rest of `params` is the JSON body). */
 	query?: string[];
-	/** Extra rate limit: `"login"` counts per IP and per e-mail, `"ip"` per IP only (§0.11). */
-	rateLimit?: "login" | "ip";
+	/**
+	 * Rate limit of a credential-free route: `"login"` counts per IP and per e-mail, `"ip"` per IP only (§0.11);
+	 * `"publication"` the publication's own limit per IP, the `:slug` naming an existing, enabled publication (§28).
+	 */
+	rateLimit?: "login" | "ip" | "publication";
 	/** Response media type when it is not JSON. */
 	produces?: string;
 }

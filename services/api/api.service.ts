@@ -280,13 +280,15 @@ const ApiService: Schema<ApiThis> = {
 		/** moleculer-web hook: authentication and the checks that precede route resolution (§0.9 steps 1–4). */
 		async authenticate(this: ApiThis, ctx: Context<any, any>, _route: any, req: Req, res: ServerResponse) {
 			const action = req.$action as ActionDef;
-			if (action.access === "public") {
-				await this.limitPublicRoute(req, res, action.openapi?.rateLimit ?? "ip");
+			const rateLimit = action.openapi?.rateLimit ?? "ip";
+			if (action.access === "public" && rateLimit !== "publication") {
+				await this.limitPublicRoute(req, res, rateLimit);
 				return null;
 			}
 			ctx.meta.client = clientOf(req);
-			if (action.access === "publication") {
-				const publication = await this.publicGate.admit(req, res, action.publicKey, await this.settingsCache.get(), clientIp(req), req.$requestId);
+			if (action.access === "publication" || action.access === "public") {
+				const keyRule = action.access === "public" ? "none" : action.publicKey;
+				const publication = await this.publicGate.admit(req, res, keyRule, await this.settingsCache.get(), clientIp(req), req.$requestId);
 				const { public_key: _key, ...visible } = publication;
 				ctx.meta.publication = visible;
 				ctx.meta.auditActor = publicActor(publication);

@@ -138,8 +138,8 @@ function errorResponses(method: string, access: RouteAccess | undefined, hasPath
 }
 
 /** Credential-free routes need none; public published-agent routes take the publication key (§28). */
-function securityOf(def: { access?: RouteAccess; publicKey?: string }): Json[] {
-	if (def.access === "public" || (def.access === "publication" && def.publicKey === "none")) return [];
+function securityOf(def: { access?: RouteAccess }): Json[] {
+	if (def.access === "public") return [];
 	if (def.access === "publication") return [{ publicKey: [] }];
 	return [{ bearerAuth: [] }];
 }

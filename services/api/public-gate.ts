@@ -5,6 +5,9 @@ import { constantTimeEqual } from "../../lib/crypto";
 import * as errors from "../../lib/errors";
 import type { AuditActor } from "../../lib/principal";
 import type { PublicKeyRule } from "../../lib/route-meta";
+
+/** How the gate takes the key: a route's PublicKeyRule, or `"none"` for the credential-free widget script. */
+type KeyRule = PublicKeyRule | "none";
 import type { Settings } from "../../lib/settings";
 import type { RateLimiter } from "./rate-limit";
 import { setRateHeaders } from "./rate-limit";
@@ -55,7 +58,7 @@ export class PublicGate {
 		return doc?.enabled ? doc : null;
 	}
 
-	private keyOf(req: Req, rule: PublicKeyRule | undefined): string | null {
+	private keyOf(req: Req, rule: KeyRule | undefined): string | null {
 		const header = req.headers["x-fluxgate-public-key"];
 		if (typeof header === "string" && header) return header;
 		if (typeof req.query?.key === "string" && req.query.key) return req.query.key;
@@ -92,7 +95,7 @@ export class PublicGate {
 	}
 
 	/** Steps 1–4 of §0.9 for a public route; answers the publication or throws. */
-	async admit(req: Req, res: ServerResponse, rule: PublicKeyRule | undefined, settings: Settings, clientIp: string, requestId: string): Promise<GatePublication> {
+	async admit(req: Req, res: ServerResponse, rule: KeyRule | undefined, settings: Settings, clientIp: string, requestId: string): Promise<GatePublication> {
 		const publication = await this.lookup(String(req.$params?.slug ?? ""));
 		if (!publication) throw errors.notFound("Publication");
 		this.cors(req, res, publication);

@@ -82,9 +82,8 @@ const PublicService: Schema<PublicThis> = {
 
 		widget: {
 			rest: "GET /:slug/widget.js",
-			access: "publication",
-			publicKey: "none",
-			openapi: { summary: "The embeddable chat widget (reads data-key from its script tag)", produces: "application/javascript" },
+			access: "public",
+			openapi: { summary: "The embeddable chat widget (reads data-key from its script tag)", produces: "application/javascript", rateLimit: "publication" },
 			params: SLUG_PARAM,
 			handler(this: PublicThis, ctx: Ctx) {
 				ctx.meta.$responseType = "application/javascript; charset=utf-8";
