@@ -332,6 +332,8 @@ describe("Public endpoints (§28 rows 8–11)", () => {
 		expect(Number(refused.headers["retry-after"])).toBeGreaterThanOrEqual(1);
 		expect(Number(refused.headers["retry-after"])).toBeLessThanOrEqual(3600);
 		expect(Number(refused.headers["x-ratelimit-reset"]) % 3600).toBe(0);
+		// The widget script counts toward the same limit.
+		expect((await pub("get", `/${limited.slug}/widget.js`)).status).toBe(429);
 		// Another publication has its own counter.
 		expect((await pub("get", `/${p.slug}`, p.public_key)).status).toBe(200);
 	});
@@ -340,6 +342,7 @@ describe("Public endpoints (§28 rows 8–11)", () => {
 		const res = await pub("get", `/${p.slug}/widget.js`);
 		expect(res.status).toBe(200);
 		expect(res.headers["content-type"]).toMatch(/^application\/javascript/);
+		expect(res.headers["x-ratelimit-limit"]).toBe("30");
 		expect(res.text).toContain("data-key");
 		expect(res.text).toContain("X-Fluxgate-Public-Key");
 		expect((await pub("get", "/no-such-slug/widget.js")).status).toBe(404);
