@@ -30,6 +30,8 @@ export interface Config {
 	webhookRetryBaseMs: number;
 	/** Agent ids whose actors this node may host (FLUXGATE_ACTOR_AGENTS); null: every runnable agent. */
 	actorAgents: string[] | null;
+	/** Base URL that embed codes of publications name (FLUXGATE_PUBLIC_URL); unset: the URL the request came to. */
+	publicUrl: string | null;
 	version: string;
 }
 
@@ -77,6 +79,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
 		scalingIntervalMs: intOf(env.FLUXGATE_SCALING_INTERVAL_MS, 15_000, "FLUXGATE_SCALING_INTERVAL_MS") || 15_000,
 		webhookRetryBaseMs: intOf(env.FLUXGATE_WEBHOOK_RETRY_BASE_MS, 10_000, "FLUXGATE_WEBHOOK_RETRY_BASE_MS"),
 		actorAgents: env.FLUXGATE_ACTOR_AGENTS ? env.FLUXGATE_ACTOR_AGENTS.split(",").map(s => s.trim()).filter(Boolean) : null,
+		publicUrl: (env.FLUXGATE_PUBLIC_URL || "").replace(/\/+$/, "") || null,
 		version: PACKAGE_VERSION
 	};
 	return { ...config, ...overrides };

@@ -43,6 +43,10 @@ export const orgSuspended = () => new FluxError(403, "ORG_SUSPENDED", "This orga
 export const registrationClosed = () => new FluxError(403, "REGISTRATION_CLOSED", "Self-registration is closed on this instance: ask an administrator for an account");
 export const userDisabled = () => new FluxError(403, "USER_DISABLED", "This user is disabled: ask an owner of your organization to enable it");
 
+export const invalidPublicKey = () =>
+	new FluxError(401, "INVALID_PUBLIC_KEY", "A valid publication key is required: send X-Fluxgate-Public-Key (or ?key=) with the publication's public key");
+export const originNotAllowed = (origin: string) =>
+	new FluxError(403, "ORIGIN_NOT_ALLOWED", `Origin ${origin} is not among the publication's allowed_origins`, { origin });
 export const notFound = (what = "Resource") => new FluxError(404, "NOT_FOUND", `${what} not found`);
 export const routeNotFound = (method: string, path: string) =>
 	new FluxError(404, "NOT_FOUND", `No endpoint ${method} ${path}: see /openapi.json for the list of endpoints`);

@@ -9,8 +9,15 @@
  * - `"authenticated"`: any valid credential
  * - `"user"`: a user's access token (API keys get 403)
  * - `"platform_admin"`: the platform_admin role (§26)
+ * - `"publication"`: a published agent's public route (§28), admitted by its key, origins and rate limit (see `publicKey`)
  */
-export type RouteAccess = string[] | "public" | "authenticated" | "user" | "platform_admin";
+export type RouteAccess = string[] | "public" | "authenticated" | "user" | "platform_admin" | "publication";
+
+/**
+ * How a `"publication"` route takes its key: by default `X-Fluxgate-Public-Key` or `?key=`; `"bearer"`
+ * also `Authorization: Bearer <key>`.
+ */
+export type PublicKeyRule = "bearer";
 
 export interface AuditSpec {
 	/** `<resource>.<verb>` exactly as §18 names it. */
@@ -27,8 +34,11 @@ export interface OpenApiSpec {
 	response?: string | Record<string, unknown>;
 	/** Names of the path/query parameters read from the query string (the rest of `params` is the JSON body). */
 	query?: string[];
-	/** Extra rate limit: `"login"` counts per IP and per e-mail, `"ip"` per IP only (§0.11). */
-	rateLimit?: "login" | "ip";
+	/**
+	 * Rate limit of a credential-free route: `"login"` counts per IP and per e-mail, `"ip"` per IP only (§0.11);
+	 * `"publication"` the publication's own limit per IP, the `:slug` naming an existing, enabled publication (§28).
+	 */
+	rateLimit?: "login" | "ip" | "publication";
 	/** Response media type when it is not JSON. */
 	produces?: string;
 }

@@ -16,6 +16,9 @@ import MarketplaceService from "./marketplace/marketplace.service";
 import McpService from "./mcp/mcp.service";
 import ChatService from "./chat/chat.service";
 import PromptsService from "./prompts/prompts.service";
+
+import PublicService from "./publish/public.service";
+import PublishService from "./publish/publish.service";
 import ProvidersService from "./providers/providers.service";
 import RbacService from "./rbac/rbac.service";
 import RuntimeService from "./runtime/runtime.service";
@@ -48,6 +51,8 @@ export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	coordination: CoordinationService,
 	runtime: RuntimeService,
 	chat: ChatService,
+	publish: PublishService,
+	public: PublicService,
 	actors: ActorsService,
 	scaling: ScalingService,
 	// Elected on one runtime node at a time: applies the scaling rules and places agent actors.

@@ -7,6 +7,8 @@ declare module "moleculer" {
 			rest?: string;
 			/** Who may call the route: see RouteAccess in lib/route-meta.ts. */
 			access?: import("../lib/route-meta").RouteAccess;
+			/** How a `"publication"` route takes the publication key: see PublicKeyRule in lib/route-meta.ts. */
+			publicKey?: import("../lib/route-meta").PublicKeyRule;
 			/** Audit action for mutating routes, e.g. `role.create` (§18). */
 			audit?: import("../lib/route-meta").AuditSpec;
 			/** Response and documentation facts for the gateway and the OpenAPI document. */

@@ -1,6 +1,6 @@
 import type { ServiceBroker } from "moleculer";
 import { callIfPresent } from "../../lib/calls";
-import type { RunDoc } from "../runtime/runs";
+import { isChatRun, type RunDoc } from "../runtime/runs";
 
 type ContextMessage = { role: "system" | "user" | "assistant"; content: string };
 type RunError = { code: string; message: string };
@@ -27,7 +27,7 @@ export async function conversationPrefix(broker: ServiceBroker, run: RunDoc, con
 	} else if (config.system_prompt) {
 		messages.push({ role: "system", content: config.system_prompt });
 	}
-	if (run.trigger === "chat" && run.session_id) {
+	if (isChatRun(run) && run.session_id) {
 		const history = await callIfPresent<ContextMessage[]>(broker, "chat.history", { org_id: run.org_id, session_id: run.session_id, run_id: run.id }, []);
 		messages.push(...history);
 	}

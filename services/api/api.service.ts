@@ -5,7 +5,7 @@ import ApiGateway from "moleculer-web";
 import * as errors from "../../lib/errors";
 import { newRequestId, REQUEST_ID_PATTERN } from "../../lib/ids";
 import { actorOf, missingPermissions, type AuditActor, type Principal } from "../../lib/principal";
-import type { AuditSpec, OpenApiSpec, RouteAccess } from "../../lib/route-meta";
+import type { AuditSpec, OpenApiSpec, PublicKeyRule, RouteAccess } from "../../lib/route-meta";
 import { defaultSettings, SettingsCache, type Settings } from "../../lib/settings";
 import { toFieldProblems } from "../../lib/validation";
 import type { FieldProblem } from "../../lib/errors";
@@ -14,7 +14,8 @@ import { checkMediaType, parseJsonBody, readRawBody } from "./body";
 import { AliasIndex, sendResult, splitUrl, type Alias, type FoundAlias } from "./fast-reads";
 import { toHttpError } from "./http-error";
 import { HttpMetrics } from "./metrics";
-import { RateLimiter, WINDOW_SECONDS } from "./rate-limit";
+import { isPublicPath, publicActor, PublicGate } from "./public-gate";
+import { RateLimiter, setRateHeaders, WINDOW_SECONDS } from "./rate-limit";
 import { nullProblems } from "./nulls";
 import { redactBody } from "./redact";
 import { systemAliases } from "./system-routes";
@@ -36,6 +37,7 @@ type Req = IncomingMessage & {
 interface ActionDef {
 	name: string;
 	access?: RouteAccess;
+	publicKey?: PublicKeyRule;
 	audit?: AuditSpec;
 	openapi?: OpenApiSpec;
 	rest?: string;
@@ -44,6 +46,7 @@ interface ActionDef {
 interface ApiThis extends PlatformThis {
 	settingsCache: SettingsCache;
 	limiter: RateLimiter;
+	publicGate: PublicGate;
 	httpMetrics: HttpMetrics;
 	principals: Map<string, { principal: Principal; until: number }>;
 	server: http.Server;
@@ -67,6 +70,13 @@ function clientIp(req: IncomingMessage): string {
 	return req.socket.remoteAddress ?? "unknown";
 }
 
+/** Who is calling, for every handler: client IP, user agent and the base URL the request came to. */
+function clientOf(req: IncomingMessage) {
+	const proto = String(req.headers["x-forwarded-proto"] ?? "").split(",")[0].trim() || "http";
+	const host = req.headers["x-forwarded-host"] ?? req.headers.host;
+	return { ip: clientIp(req), user_agent: req.headers["user-agent"] ?? null, base_url: host ? `${proto}://${host}` : null };
+}
+
 function bearerToken(req: Req, allowQuery: boolean): string | null {
 	const header = req.headers.authorization;
 	if (header) {
@@ -75,12 +85,6 @@ function bearerToken(req: Req, allowQuery: boolean): string | null {
 	}
 	if (allowQuery && typeof req.query?.access_token === "string") return req.query.access_token;
 	return null;
-}
-
-function setRateHeaders(res: ServerResponse, limit: number, count: number, resetAt: number): void {
-	res.setHeader("X-RateLimit-Limit", String(limit));
-	res.setHeader("X-RateLimit-Remaining", String(Math.max(0, limit - count)));
-	res.setHeader("X-RateLimit-Reset", String(resetAt));
 }
 
 const ApiService: Schema<ApiThis> = {
@@ -197,6 +201,12 @@ const ApiService: Schema<ApiThis> = {
 		},
 
 		dispatch(this: ApiThis, settings: Settings, req: Req, res: ServerResponse, next?: unknown) {
+			const path = splitUrl(req).path;
+			// Public routes answer CORS with their publication's allowed_origins (public-gate.ts).
+			if (isPublicPath(path)) {
+				if (req.method === "OPTIONS") return this.publicGate.preflight(req, res, path);
+				return (ApiGateway as any).methods.httpHandler.call(this, req, res, next);
+			}
 			const origin = req.headers.origin;
 			const corsAllowed = typeof origin === "string" && settings.cors_allowed_origins.some(o => o === "*" || o === origin);
 			if (corsAllowed) {
@@ -241,7 +251,7 @@ const ApiService: Schema<ApiThis> = {
 			const found = this.resolveAlias(path, "GET");
 			if (!found) return false;
 			const def = (this.broker.registry as any).getActionEndpoints(found.alias.action)?.endpoints[0]?.action as (ActionDef & { params?: object }) | undefined;
-			if (!def || def.access === undefined || def.access === "public" || def.openapi?.produces) return false;
+			if (!def || def.access === undefined || def.access === "public" || def.access === "publication" || def.openapi?.produces) return false;
 			req.parsedUrl = path;
 			req.$alias = found.alias;
 			req.$action = def;
@@ -253,7 +263,7 @@ const ApiService: Schema<ApiThis> = {
 			try {
 				req.query = search ? this.parseQueryString(req).query : {};
 				const principal = await this.admit(req, res, false);
-				const meta: Record<string, any> = { principal, client: { ip: clientIp(req), user_agent: req.headers["user-agent"] ?? null } };
+				const meta: Record<string, any> = { principal, client: clientOf(req) };
 				req.$ctx = { meta } as Context<any, any>;
 				this.checkAccess(principal, def.access);
 				const params = { ...req.query, ...found.params };
@@ -270,13 +280,22 @@ const ApiService: Schema<ApiThis> = {
 		/** moleculer-web hook: authentication and the checks that precede route resolution (§0.9 steps 1–4). */
 		async authenticate(this: ApiThis, ctx: Context<any, any>, _route: any, req: Req, res: ServerResponse) {
 			const action = req.$action as ActionDef;
-			if (action.access === "public") {
-				await this.limitPublicRoute(req, res, action.openapi?.rateLimit ?? "ip");
+			const rateLimit = action.openapi?.rateLimit ?? "ip";
+			if (action.access === "public" && rateLimit !== "publication") {
+				await this.limitPublicRoute(req, res, rateLimit);
+				return null;
+			}
+			ctx.meta.client = clientOf(req);
+			if (action.access === "publication" || action.access === "public") {
+				const keyRule = action.access === "public" ? "none" : action.publicKey;
+				const publication = await this.publicGate.admit(req, res, keyRule, await this.settingsCache.get(), clientIp(req), req.$requestId);
+				const { public_key: _key, ...visible } = publication;
+				ctx.meta.publication = visible;
+				ctx.meta.auditActor = publicActor(publication);
 				return null;
 			}
 			const principal = await this.admit(req, res, !!action.openapi?.produces?.includes("event-stream"));
 			ctx.meta.principal = principal;
-			ctx.meta.client = { ip: clientIp(req), user_agent: req.headers["user-agent"] ?? null };
 			return null;
 		},
 
@@ -450,7 +469,8 @@ const ApiService: Schema<ApiThis> = {
 		async send404(this: ApiThis, req: Req, res: ServerResponse) {
 			const path = req.parsedUrl ?? req.url ?? "";
 			try {
-				if (path === "/api/v1" || path.startsWith("/api/v1/")) await this.admit(req, res, false);
+				// Public published-agent paths carry no bearer credential: an unknown one is simply 404.
+				if ((path === "/api/v1" || path.startsWith("/api/v1/")) && !isPublicPath(path)) await this.admit(req, res, false);
 				throw errors.routeNotFound(req.method as string, path);
 			} catch (err) {
 				this.sendJsonError(req, res, toHttpError(err));
@@ -497,6 +517,7 @@ const ApiService: Schema<ApiThis> = {
 		this.server.requestTimeout = this.settings.requestTimeout ?? 300_000;
 		this.principals = new Map();
 		this.limiter = new RateLimiter(this.platform.redis, this.config.namespace);
+		this.publicGate = new PublicGate(this.broker, this.limiter);
 		this.httpMetrics = new HttpMetrics(this.broker);
 		this.settingsCache = new SettingsCache(
 			() => this.broker.call("admin.currentSettings"),

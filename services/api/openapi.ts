@@ -137,6 +137,13 @@ function errorResponses(method: string, access: RouteAccess | undefined, hasPath
 	return out;
 }
 
+/** Credential-free routes need none; public published-agent routes take the publication key (§28). */
+function securityOf(def: { access?: RouteAccess }): Json[] {
+	if (def.access === "public") return [];
+	if (def.access === "publication") return [{ publicKey: [] }];
+	return [{ bearerAuth: [] }];
+}
+
 interface AliasLike {
 	method: string;
 	fullPath: string;
@@ -177,7 +184,7 @@ export function buildOpenApi(broker: ServiceBroker, aliases: AliasLike[], versio
 			summary: meta.summary,
 			tags: [tag],
 			parameters,
-			security: def.access === "public" ? [] : [{ bearerAuth: [] }],
+			security: securityOf(def),
 			"x-permissions": def.access ?? null,
 			responses: {}
 		};
@@ -204,7 +211,10 @@ export function buildOpenApi(broker: ServiceBroker, aliases: AliasLike[], versio
 		paths,
 		components: {
 			schemas,
-			securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "API key (fgk_…) or access token" } }
+			securitySchemes: {
+				bearerAuth: { type: "http", scheme: "bearer", description: "API key (fgk_…) or access token" },
+				publicKey: { type: "apiKey", in: "header", name: "X-Fluxgate-Public-Key", description: "A publication's public key (fgp_…); also accepted as the query parameter key" }
+			}
 		}
 	};
 }

@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import type Redis from "ioredis";
 
 export interface WindowCount {
@@ -7,6 +8,13 @@ export interface WindowCount {
 }
 
 export const WINDOW_SECONDS = 60;
+
+/** §0.11 headers of a counted request. */
+export function setRateHeaders(res: ServerResponse, limit: number, count: number, resetAt: number): void {
+	res.setHeader("X-RateLimit-Limit", String(limit));
+	res.setHeader("X-RateLimit-Remaining", String(Math.max(0, limit - count)));
+	res.setHeader("X-RateLimit-Reset", String(resetAt));
+}
 
 /**
  * Fixed 60-second windows. Counts live in Redis when one is configured (so every gateway node shares

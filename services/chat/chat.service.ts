@@ -8,6 +8,7 @@ import type { Filter, Repository } from "../../lib/store";
 import { nowIso } from "../../lib/time";
 import { LIST_QUERY, listOptions, query } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
+import { isChatRun } from "../runtime/runs";
 import { Conversations, type Sent } from "./conversations";
 import {
 	MESSAGE_ROLES, MESSAGE_SCHEMA, MESSAGE_STATUSES, presentMessage, presentSession, REPLY_WAIT_MS, SESSION_SCHEMA, SESSION_STATUSES,
@@ -62,19 +63,7 @@ const ChatService: Schema<ChatThis> = {
 					throw errors.referenceNotFound("customer_id", "Customer");
 				}
 				if (NOT_RUNNABLE.has(agent.status)) throw errors.conflict("AGENT_NOT_RUNNABLE", `The agent is ${agent.status}: it cannot chat`, { status: agent.status });
-				const session = await this.repos.chat_sessions.forOrg(orgId).insert({
-					id: newId("chs"),
-					agent_id: p.agent_id,
-					end_user_id: p.end_user_id ?? null,
-					customer_id: p.customer_id ?? null,
-					publication_id: null,
-					title: p.title ?? null,
-					status: "active",
-					metadata: p.metadata ?? {},
-					message_count: 0,
-					last_message_at: null,
-					next_seq: 0
-				});
+				const session = await this.insertSession(orgId, { ...p, publication_id: null });
 				ctx.broadcast("chat.session_created", { org_id: orgId, session_id: session.id, agent_id: session.agent_id });
 				return presentSession(session);
 			}
@@ -185,14 +174,7 @@ const ChatService: Schema<ChatThis> = {
 				status: query({ type: "enum", values: [...MESSAGE_STATUSES] })
 			},
 			async handler(this: ChatThis, ctx: Ctx) {
-				const session = await this.requireSession(ctx.meta.principal.org_id, ctx.params.session_id);
-				await this.conversations.settlePendingOf(session.org_id, session.id);
-				const filter: Filter = { session_id: session.id };
-				if (ctx.params.role) filter.role = ctx.params.role;
-				if (ctx.params.status) filter.status = ctx.params.status;
-				const options = listOptions(ctx.params);
-				const page = await this.repos.chat_messages.forOrg(session.org_id).list(filter, { ...options, sort: { seq: options.order === "asc" ? 1 : -1 } });
-				return { ...page, items: page.items.map(presentMessage) };
+				return this.messagesPage(await this.requireSession(ctx.meta.principal.org_id, ctx.params.session_id), ctx.params);
 			}
 		},
 
@@ -220,6 +202,52 @@ const ChatService: Schema<ChatThis> = {
 			}
 		},
 
+
+		/**
+		 * A visitor's message through a publication (§28): into the named session of that publication, or a
+		 * new one (`publication_id`, the visitor as `end_user_id`, the publication's customer). The run is a
+		 * `public` run in production mode. On a refusal a session opened here is removed again.
+		 */
+		publicMessage: {
+			visibility: "public",
+			...({ timeout: REPLY_WAIT_MS + 20_000 } as object),
+			params: {
+				org_id: "string",
+				publication_id: "string",
+				agent_id: "string",
+				customer_id: { type: "string", optional: true, nullable: true },
+				session_id: { type: "string", optional: true },
+				end_user_id: END_USER_RULE,
+				content: { type: "string", min: 1 },
+				stream: { type: "boolean", optional: true }
+			},
+			async handler(this: ChatThis, ctx: Ctx) {
+				const p = ctx.params;
+				const opened = p.session_id ? null : await this.insertSession(p.org_id, p);
+				const session = opened ?? (await this.requirePublicSession(p.org_id, p.publication_id, p.session_id));
+				let sent: Sent;
+				try {
+					sent = await this.conversations.send(ctx, session, p.content, null, { trigger: "public", trigger_ref: p.publication_id, mode: "production" });
+				} catch (err) {
+					if (opened) await this.repos.chat_sessions.forOrg(p.org_id).delete(opened.id);
+					throw err;
+				}
+				if (opened) ctx.broadcast("chat.session_created", { org_id: p.org_id, session_id: opened.id, agent_id: opened.agent_id });
+				ctx.meta.auditResourceId = sent.user.id;
+				if (p.stream) return this.openStream(ctx, sent);
+				return this.conversations.reply(ctx, sent);
+			}
+		},
+
+		/** Messages of a session of this publication, as §19 row 7 lists them. */
+		publicMessages: {
+			visibility: "public",
+			params: { org_id: "string", publication_id: "string", session_id: "string", limit: "number|optional", offset: "number|optional", order: "string|optional" },
+			async handler(this: ChatThis, ctx: Context<Record<string, any>>) {
+				const { org_id, publication_id, session_id } = ctx.params;
+				return this.messagesPage(await this.requirePublicSession(org_id, publication_id, session_id), ctx.params);
+			}
+		},
 
 		/** The session's messages before the reply of `run_id`, oldest first (at most 50). */
 		history: {
@@ -266,7 +294,40 @@ const ChatService: Schema<ChatThis> = {
 	methods: {
 		async settleReply(this: ChatThis, ctx: Context<{ org_id: string; run: FinishedRun & { trigger: string } }>) {
 			const { org_id, run } = ctx.params;
-			if (run?.trigger === "chat") await this.conversations.settle(org_id, run);
+			if (run && isChatRun(run)) await this.conversations.settle(org_id, run);
+		},
+
+		insertSession(this: ChatThis, orgId: string, p: Pick<SessionDoc, "agent_id" | "publication_id"> & Partial<SessionDoc>): Promise<SessionDoc> {
+			return this.repos.chat_sessions.forOrg(orgId).insert({
+				id: newId("chs"),
+				agent_id: p.agent_id,
+				end_user_id: p.end_user_id ?? null,
+				customer_id: p.customer_id ?? null,
+				publication_id: p.publication_id,
+				title: p.title ?? null,
+				status: "active",
+				metadata: p.metadata ?? {},
+				message_count: 0,
+				last_message_at: null,
+				next_seq: 0
+			});
+		},
+
+		async messagesPage(this: ChatThis, session: SessionDoc, p: Record<string, any>) {
+			await this.conversations.settlePendingOf(session.org_id, session.id);
+			const filter: Filter = { session_id: session.id };
+			if (p.role) filter.role = p.role;
+			if (p.status) filter.status = p.status;
+			const options = listOptions(p);
+			const page = await this.repos.chat_messages.forOrg(session.org_id).list(filter, { ...options, sort: { seq: options.order === "asc" ? 1 : -1 } });
+			return { ...page, items: page.items.map(presentMessage) };
+		},
+
+		/** A session opened through publication `publicationId`; 404 for any other session (§28 rows 9, 10). */
+		async requirePublicSession(this: ChatThis, orgId: string, publicationId: string, id: string): Promise<SessionDoc> {
+			const session = await this.repos.chat_sessions.forOrg(orgId).get(id);
+			if (!session || session.publication_id !== publicationId) throw errors.notFound("Chat session");
+			return session;
 		},
 
 		async requireSession(this: ChatThis, orgId: string, id: string): Promise<SessionDoc> {

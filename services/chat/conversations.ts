@@ -22,6 +22,13 @@ export interface ChatRepos {
 	chat_messages: Repository<MessageDoc>;
 }
 
+/** Where a session's runs come from: the chat endpoints, or a publication (§28: trigger `public`, production mode). */
+export interface RunOrigin {
+	trigger: "chat" | "public";
+	trigger_ref: string;
+	mode?: "production";
+}
+
 export interface Sent {
 	user: MessageDoc;
 	assistant: MessageDoc;
@@ -53,7 +60,7 @@ export class Conversations {
 	 * accepted one at a time, so message positions and run creation follow the send order. On a
 	 * refusal (not runnable, budget) both messages are removed again: only a `blocked` run remains.
 	 */
-	send(ctx: Context, session: SessionDoc, content: string, createdBy: string | null): Promise<Sent> {
+	send(ctx: Context, session: SessionDoc, content: string, createdBy: string | null, origin: RunOrigin = { trigger: "chat", trigger_ref: session.id }): Promise<Sent> {
 		return this.accepting.run(session.id, async () => {
 			const sessions = this.repos().chat_sessions.forOrg(session.org_id);
 			const current = await sessions.get(session.id);
@@ -72,8 +79,7 @@ export class Conversations {
 					org_id: session.org_id,
 					agent_id: session.agent_id,
 					input: content,
-					trigger: "chat",
-					trigger_ref: session.id,
+					...origin,
 					session_id: session.id,
 					end_user_id: session.end_user_id,
 					customer_id: session.customer_id,

@@ -6,6 +6,9 @@ export type RunStatus = "queued" | "running" | "awaiting_approval" | "completed"
 export type RunMode = "production" | "test";
 export type Trigger = "api" | "schedule" | "event" | "chat" | "workflow" | "coordination" | "public";
 
+/** Runs of a chat session: chat messages, and public chat through a publication (§19, §28). */
+export const isChatRun = (run: { trigger: string; session_id?: string | null }): boolean => (run.trigger === "chat" || run.trigger === "public") && !!run.session_id;
+
 export const TERMINAL: ReadonlySet<RunStatus> = new Set(["completed", "failed", "cancelled", "blocked"]);
 export const ACTIVE_STATUSES: RunStatus[] = ["queued", "running", "awaiting_approval"];
 

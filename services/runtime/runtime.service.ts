@@ -13,7 +13,7 @@ import { bucketStartOf, fillBuckets, type CostBucket } from "../agents/costs";
 import { FairDispatcher, type QueuedRun } from "./dispatcher";
 import { RunMetrics } from "./metrics";
 import {
-	ACTIVE_STATUSES, capPayload, presentRun, presentStep, resolveMode, round6, RUN_QUERY, RUN_SCHEMA, runFilter, STEP_SCHEMA, TERMINAL,
+	ACTIVE_STATUSES, capPayload, isChatRun, presentRun, presentStep, resolveMode, round6, RUN_QUERY, RUN_SCHEMA, runFilter, STEP_SCHEMA, TERMINAL,
 	type RunDoc, type RunMode, type RunStatus, type StepDoc, type Trigger
 } from "./runs";
 import { RunHub, SseStream, type RunEvent } from "./stream";
@@ -55,7 +55,7 @@ const RUN_INPUT = {
 export const actorName = (agentId: string) => `agent-actor.${agentId}`;
 
 /** A chat run is dispatched with its session, so the actor keeps the session's runs in order (§19). */
-const chatSessionOf = (run: RunDoc) => (run.trigger === "chat" && run.session_id ? { session_id: run.session_id } : {});
+const chatSessionOf = (run: RunDoc) => (isChatRun(run) && run.session_id ? { session_id: run.session_id } : {});
 
 const RuntimeService: Schema<RuntimeThis> = {
 	name: "runtime",

@@ -38,7 +38,7 @@ export function fillPath(route: RouteInfo, values: Record<string, string> = {}):
 
 export const randomId = (param = "id") => `${param.replace(/_id$/, "").slice(0, 6)}_${uid(8)}`;
 
-const STRING_CANDIDATES = ["sample-name", "sample_name", "SampleName", "sample", "ab", "a1", "x", "A", "sample.name"];
+const STRING_CANDIDATES = ["sample-name", "sample_name", "SampleName", "sample", "ab", "a1", "x", "A", "sample.name", "*"];
 
 /** A value that satisfies a JSON Schema (as the gateway's OpenAPI document writes them), required fields only. */
 export function sampleFor(schema: any): unknown {

@@ -87,8 +87,11 @@ describe("OpenAPI document (§0.17)", () => {
 		const publicOps = new Set(routes.filter(r => r.def.access === "public").map(r => `${r.method.toLowerCase()} ${r.openapiPath}`));
 		expect(publicOps).toEqual(expect.objectContaining({ size: expect.any(Number) }));
 		for (const k of ["post /api/v1/auth/login", "post /api/v1/auth/register", "post /api/v1/auth/refresh"]) expect(publicOps.has(k)).toBe(true);
+		// Public published-agent routes take the publication key; the widget script needs none (§28).
+		const keyOps = new Map(routes.filter(r => r.def.access === "publication").map(r => [`${r.method.toLowerCase()} ${r.openapiPath}`, [{ publicKey: [] }]]));
+		expect(doc.components.securitySchemes.publicKey).toMatchObject({ type: "apiKey", in: "header", name: "X-Fluxgate-Public-Key" });
 		for (const { path, method, op } of operations) {
-			const expected = publicOps.has(`${method} ${path}`) ? [] : [{ bearerAuth: [] }];
+			const expected = publicOps.has(`${method} ${path}`) ? [] : (keyOps.get(`${method} ${path}`) ?? [{ bearerAuth: [] }]);
 			expect({ op: `${method} ${path}`, security: op.security }).toEqual({ op: `${method} ${path}`, security: expected });
 		}
 	});

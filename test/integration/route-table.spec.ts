@@ -63,9 +63,10 @@ describe("Route table: properties of every /api/v1 route", () => {
 	it("every route declares `access`", () => {
 		const valid = (a: unknown) =>
 			(Array.isArray(a) && a.length > 0 && a.every(p => typeof p === "string" && /^[a-z]+:(read|write|execute|admin)$/.test(p))) ||
-			["public", "authenticated", "user", "platform_admin"].includes(a as string);
+			["public", "authenticated", "user", "platform_admin", "publication"].includes(a as string);
 		expect(routes.filter(r => !valid(r.def.access)).map(key)).toEqual([]);
 		expect(routes.filter(r => isAdmin(r) && r.def.access !== "platform_admin").map(key)).toEqual([]);
+		expect(routes.filter(r => isPublicModule(r) !== (r.def.access === "publication" || r.def.openapi?.rateLimit === "publication")).map(key)).toEqual([]);
 	});
 
 	it("every mutating route declares a §18 audit action", () => {
