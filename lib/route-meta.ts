@@ -19,6 +19,15 @@ export interface AuditSpec {
 	resource?: string | null;
 }
 
+/** A route that also takes `multipart/form-data` (§0.1: only the document upload). */
+export interface MultipartSpec {
+	/** Form field carrying the file. */
+	file: string;
+	maxFileBytes: number;
+	/** Text fields the form may carry (documented in OpenAPI). */
+	fields: string[];
+}
+
 export interface OpenApiSpec {
 	summary: string;
 	/** Success status; default 200. 204 sends no body. */
@@ -29,6 +38,8 @@ export interface OpenApiSpec {
 	query?: string[];
 	/** Extra rate limit: `"login"` counts per IP and per e-mail, `"ip"` per IP only (§0.11). */
 	rateLimit?: "login" | "ip";
+	/** The route also accepts this multipart form instead of a JSON body. */
+	multipart?: MultipartSpec;
 	/** Response media type when it is not JSON. */
 	produces?: string;
 }

@@ -8,7 +8,9 @@ import AuthService from "./auth/auth.service";
 import BudgetsService from "./budgets/budgets.service";
 import CostService from "./cost/cost.service";
 import GovernanceService from "./governance/governance.service";
+import KnowledgeService from "./knowledge/knowledge.service";
 import LifecycleService from "./lifecycle/lifecycle.service";
+import MemoryService from "./memory/memory.service";
 import ProvidersService from "./providers/providers.service";
 import RbacService from "./rbac/rbac.service";
 import RuntimeService from "./runtime/runtime.service";
@@ -24,6 +26,8 @@ export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	secrets: SecretsService,
 	providers: ProvidersService,
 	tools: ToolsService,
+	memory: MemoryService,
+	knowledge: KnowledgeService,
 	budgets: BudgetsService,
 	cost: CostService,
 	governance: GovernanceService,

@@ -1,0 +1,147 @@
+import MiniSearch from "minisearch";
+import { VectorMatrix } from "./vectors";
+
+/**
+ * The hybrid search engine of Memory (§4) and Knowledge (§20), held in memory per org so one org's
+ * query never scans or scores another org's entries. Keyword scores are BM25 (minisearch) divided by
+ * the best score of the candidate set; semantic scores are cosine similarities (negatives count as
+ * 0); hybrid is the normalised score fusion 0.7 × semantic + 0.3 × keyword the contract defines.
+ */
+
+export const SEARCH_MODES = ["hybrid", "semantic", "keyword"] as const;
+export type SearchMode = (typeof SEARCH_MODES)[number];
+
+const SEMANTIC_WEIGHT = 0.7;
+const KEYWORD_WEIGHT = 0.3;
+
+export interface IndexEntry {
+	id: string;
+	text: string;
+	/** Creation time (ms): the tie-breaker, newest first. */
+	createdAt: number;
+}
+
+export interface SearchRequest {
+	text: string;
+	mode: SearchMode;
+	limit: number;
+	minScore?: number;
+	/** Which entries are candidates (visibility and filters); all when omitted. */
+	accept?: (id: string) => boolean;
+	/** The query embedded in each embedding space to score (space = embedding model). */
+	queryVectors?: Record<string, ArrayLike<number>>;
+}
+
+export interface SearchHit {
+	id: string;
+	score: number;
+	semantic: number;
+	keyword: number;
+}
+
+const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
+
+class OrgIndex {
+	readonly text = new MiniSearch<{ id: string; text: string }>({ fields: ["text"], storeFields: [] });
+	readonly spaces = new Map<string, VectorMatrix>();
+	readonly entries = new Map<string, { createdAt: number; space: string | null }>();
+}
+
+export class HybridIndex {
+	private readonly orgs = new Map<string, OrgIndex>();
+
+	private org(orgId: string): OrgIndex {
+		let index = this.orgs.get(orgId);
+		if (!index) this.orgs.set(orgId, (index = new OrgIndex()));
+		return index;
+	}
+
+	/** Adds or replaces an entry's text (its vector, if any, is dropped until `setVector`). */
+	upsert(orgId: string, entry: IndexEntry): void {
+		const index = this.org(orgId);
+		this.remove(orgId, entry.id);
+		index.text.add({ id: entry.id, text: entry.text });
+		index.entries.set(entry.id, { createdAt: entry.createdAt, space: null });
+	}
+
+	setVector(orgId: string, id: string, space: string, vector: ArrayLike<number>): void {
+		const index = this.orgs.get(orgId);
+		const entry = index?.entries.get(id);
+		if (!index || !entry || !vector.length) return;
+		if (entry.space && entry.space !== space) index.spaces.get(entry.space)?.delete(id);
+		let matrix = index.spaces.get(space);
+		if (matrix && matrix.dimensions !== vector.length && matrix.size === 0) matrix = undefined;
+		if (!matrix) index.spaces.set(space, (matrix = new VectorMatrix(vector.length)));
+		if (matrix.dimensions !== vector.length) return;
+		matrix.set(id, vector);
+		entry.space = space;
+	}
+
+	remove(orgId: string, id: string): void {
+		const index = this.orgs.get(orgId);
+		const entry = index?.entries.get(id);
+		if (!index || !entry) return;
+		index.text.discard(id);
+		if (entry.space) index.spaces.get(entry.space)?.delete(id);
+		index.entries.delete(id);
+	}
+
+	dropOrg(orgId: string): void {
+		this.orgs.delete(orgId);
+	}
+
+	has(orgId: string, id: string): boolean {
+		return !!this.orgs.get(orgId)?.entries.has(id);
+	}
+
+	size(orgId?: string): number {
+		if (orgId) return this.orgs.get(orgId)?.entries.size ?? 0;
+		let n = 0;
+		for (const index of this.orgs.values()) n += index.entries.size;
+		return n;
+	}
+
+	search(orgId: string, request: SearchRequest): SearchHit[] {
+		const index = this.orgs.get(orgId);
+		if (!index || !request.text.trim()) return [];
+		const accept = request.accept ?? (() => true);
+		const keyword = request.mode === "semantic" ? new Map<string, number>() : this.keywordScores(index, request.text, accept);
+		const semantic = request.mode === "keyword" ? new Map<string, number>() : this.semanticScores(index, request.queryVectors ?? {}, accept);
+		const ids = new Set([...keyword.keys(), ...semantic.keys()]);
+		const minScore = request.minScore ?? 0;
+		const hits: SearchHit[] = [];
+		for (const id of ids) {
+			const s = semantic.get(id) ?? 0;
+			const k = keyword.get(id) ?? 0;
+			const raw = request.mode === "hybrid" ? SEMANTIC_WEIGHT * s + KEYWORD_WEIGHT * k : request.mode === "semantic" ? s : k;
+			const score = Math.min(1, round6(raw));
+			if (score > 0 && score >= minScore) hits.push({ id, score, semantic: Math.min(1, round6(s)), keyword: round6(k) });
+		}
+		const created = (id: string) => index.entries.get(id)?.createdAt ?? 0;
+		hits.sort((a, b) => b.score - a.score || created(b.id) - created(a.id) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+		return hits.slice(0, request.limit);
+	}
+
+	/** BM25 of every candidate matching a query term, divided by the best one. */
+	private keywordScores(index: OrgIndex, text: string, accept: (id: string) => boolean): Map<string, number> {
+		const results = index.text.search(text, { combineWith: "OR", filter: r => accept(r.id) });
+		const best = results.reduce((m, r) => Math.max(m, r.score), 0);
+		return new Map(best > 0 ? results.map(r => [r.id as string, r.score / best]) : []);
+	}
+
+	/** Positive cosine similarities of the candidates embedded in the query's spaces. */
+	private semanticScores(index: OrgIndex, queryVectors: Record<string, ArrayLike<number>>, accept: (id: string) => boolean): Map<string, number> {
+		const out = new Map<string, number>();
+		for (const [space, query] of Object.entries(queryVectors)) {
+			const matrix = index.spaces.get(space);
+			if (!matrix) continue;
+			const scores = matrix.scores(query);
+			for (let row = 0; row < scores.length; row++) {
+				if (scores[row] <= 0) continue;
+				const id = matrix.idAt[row];
+				if (id && accept(id)) out.set(id, scores[row]);
+			}
+		}
+		return out;
+	}
+}
