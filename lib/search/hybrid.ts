@@ -41,10 +41,26 @@ export interface SearchHit {
 
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
 
+/** 32-bit FNV-1a of a text: tells whether the indexed text changed without keeping it. */
+function textHash(text: string): number {
+	let hash = 0x811c9dc5;
+	for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+	return hash;
+}
+
 class OrgIndex {
 	readonly text = new MiniSearch<{ id: string; text: string }>({ fields: ["text"], storeFields: [] });
 	readonly spaces = new Map<string, VectorMatrix>();
-	readonly entries = new Map<string, { createdAt: number; space: string | null }>();
+	readonly entries = new Map<string, { createdAt: number; space: string | null; hash: number }>();
+
+	/**
+	 * Takes a text out of the keyword index. With the indexed text at hand the removal is exact;
+	 * otherwise minisearch's `discard` hides it, whose statistics stay skewed until a vacuum.
+	 */
+	unindex(id: string, hash: number, text?: string): void {
+		if (text !== undefined && textHash(text) === hash) this.text.remove({ id, text });
+		else this.text.discard(id);
+	}
 }
 
 export class HybridIndex {
@@ -56,12 +72,21 @@ export class HybridIndex {
 		return index;
 	}
 
-	/** Adds or replaces an entry's text (its vector, if any, is dropped until `setVector`). */
-	upsert(orgId: string, entry: IndexEntry): void {
+	/**
+	 * Adds or replaces an entry's text. `previousText` (the text indexed before) makes a replacement
+	 * exact; an unchanged text is left as it is, with its vector.
+	 */
+	upsert(orgId: string, entry: IndexEntry, previousText?: string): void {
 		const index = this.org(orgId);
-		this.remove(orgId, entry.id);
+		const hash = textHash(entry.text);
+		const existing = index.entries.get(entry.id);
+		if (existing && existing.hash === hash) {
+			existing.createdAt = entry.createdAt;
+			return;
+		}
+		if (existing) this.remove(orgId, entry.id, previousText);
 		index.text.add({ id: entry.id, text: entry.text });
-		index.entries.set(entry.id, { createdAt: entry.createdAt, space: null });
+		index.entries.set(entry.id, { createdAt: entry.createdAt, space: null, hash });
 	}
 
 	setVector(orgId: string, id: string, space: string, vector: ArrayLike<number>): void {
@@ -77,11 +102,12 @@ export class HybridIndex {
 		entry.space = space;
 	}
 
-	remove(orgId: string, id: string): void {
+	/** Removes an entry; pass the indexed text for an exact keyword-index removal. */
+	remove(orgId: string, id: string, text?: string): void {
 		const index = this.orgs.get(orgId);
 		const entry = index?.entries.get(id);
 		if (!index || !entry) return;
-		index.text.discard(id);
+		index.unindex(id, entry.hash, text);
 		if (entry.space) index.spaces.get(entry.space)?.delete(id);
 		index.entries.delete(id);
 	}

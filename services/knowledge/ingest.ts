@@ -67,9 +67,8 @@ export async function ingestDocument(deps: IngestDeps, doc: DocumentDoc, collect
 }
 
 /** Removes chunks from the store and the index. */
-export async function dropChunks(deps: Pick<IngestDeps, "chunks" | "index">, orgId: string, chunks: Pick<ChunkDoc, "id">[]): Promise<void> {
+export async function dropChunks(deps: Pick<IngestDeps, "chunks" | "index">, orgId: string, chunks: ChunkDoc[]): Promise<void> {
 	if (!chunks.length) return;
-	const ids = chunks.map(c => c.id);
-	await deps.chunks.forOrg(orgId).deleteMany({ id: { $in: ids } });
-	for (const id of ids) deps.index.remove(orgId, id);
+	await deps.chunks.forOrg(orgId).deleteMany({ id: { $in: chunks.map(c => c.id) } });
+	for (const chunk of chunks) deps.index.remove(chunk);
 }

@@ -14,9 +14,9 @@ export class KnowledgeIndex {
 		org.set(chunk.id, chunk.collection_id);
 	}
 
-	remove(orgId: string, chunkId: string): void {
-		this.engine.remove(orgId, chunkId);
-		this.collectionOf.get(orgId)?.delete(chunkId);
+	remove(chunk: Pick<ChunkDoc, "org_id" | "id" | "content">): void {
+		this.engine.remove(chunk.org_id, chunk.id, chunk.content);
+		this.collectionOf.get(chunk.org_id)?.delete(chunk.id);
 	}
 
 	dropOrg(orgId: string): void {

@@ -17,8 +17,9 @@ export class MemoryIndex {
 	private readonly engine = new HybridIndex();
 	private readonly facts = new Map<string, Map<string, MemoryFacts>>();
 
-	put(doc: MemoryDoc): void {
-		this.engine.upsert(doc.org_id, { id: doc.id, text: doc.content, createdAt: Date.parse(doc.created_at) });
+	/** Indexes the entry; `previousContent` is what was indexed before a content change. */
+	put(doc: MemoryDoc, previousContent?: string): void {
+		this.engine.upsert(doc.org_id, { id: doc.id, text: doc.content, createdAt: Date.parse(doc.created_at) }, previousContent);
 		if (doc.embedding_status === "ready" && doc.embedding && doc.embedding_model) {
 			this.engine.setVector(doc.org_id, doc.id, doc.embedding_model, decodeVector(doc.embedding));
 		}
@@ -27,9 +28,9 @@ export class MemoryIndex {
 		org.set(doc.id, factsOf(doc));
 	}
 
-	remove(orgId: string, id: string): void {
-		this.engine.remove(orgId, id);
-		this.facts.get(orgId)?.delete(id);
+	remove(doc: Pick<MemoryDoc, "org_id" | "id" | "content">): void {
+		this.engine.remove(doc.org_id, doc.id, doc.content);
+		this.facts.get(doc.org_id)?.delete(doc.id);
 	}
 
 	dropOrg(orgId: string): void {

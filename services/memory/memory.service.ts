@@ -177,7 +177,7 @@ const MemoryService: Schema<MemoryThis> = {
 				const now = nowIso();
 				set.expires_at = expiresAt(entry.memory_type, set.session_id !== undefined ? set.session_id : entry.session_id, now);
 				let updated = (await this.repos.memories.forOrg(entry.org_id).update(entry.id, set)) as MemoryDoc;
-				this.index.put(updated);
+				this.index.put(updated, entry.content);
 				if (contentChanged) updated = await this.embedEntry(updated);
 				ctx.broadcast("memory.updated", this.eventOf(updated));
 				return presentMemory(updated);
@@ -193,7 +193,7 @@ const MemoryService: Schema<MemoryThis> = {
 			async handler(this: MemoryThis, ctx: Ctx) {
 				const entry = await this.requireEntry(ctx.meta.principal.org_id, ctx.params.memory_id);
 				await this.repos.memories.forOrg(entry.org_id).delete(entry.id);
-				this.index.remove(entry.org_id, entry.id);
+				this.index.remove(entry);
 				ctx.broadcast("memory.deleted", { ...this.eventOf(entry), count: 1 });
 				return null;
 			}
@@ -415,7 +415,7 @@ const MemoryService: Schema<MemoryThis> = {
 			const doomed = await scope.find(filter);
 			if (!doomed.length) return 0;
 			const count = await scope.deleteMany({ ...filter, id: { $in: doomed.map(d => d.id) } });
-			for (const doc of doomed) this.index.remove(orgId, doc.id);
+			for (const doc of doomed) this.index.remove(doc);
 			return count;
 		},
 
@@ -428,7 +428,7 @@ const MemoryService: Schema<MemoryThis> = {
 			const all = this.repos.memories.platformWide();
 			const expired = await all.find({ expires_at: { $lte: nowIso() } });
 			for (const doc of expired) {
-				if (await all.deleteMany({ id: doc.id, expires_at: doc.expires_at })) this.index.remove(doc.org_id, doc.id);
+				if (await all.deleteMany({ id: doc.id, expires_at: doc.expires_at })) this.index.remove(doc);
 			}
 		}
 	},

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { bearer, startApp, type TestApp } from "../helpers/app";
-import { auditEntries, expectFieldProblems, roleHeaders, uid } from "../helpers/platform";
+import { auditEntries, createOrgWithOwner, expectFieldProblems, roleHeaders, uid } from "../helpers/platform";
 
 let app: TestApp;
 let h: Awaited<ReturnType<typeof roleHeaders>>;
@@ -219,15 +219,17 @@ describe("memory search", () => {
 	});
 
 	it("hybrid ranks differently from BM25 alone: the embedding lifts a short entry sharing a rare word", async () => {
-		const id = await agent();
+		// A fresh org: BM25 statistics are per org, so this corpus alone decides the ranking.
+		const fresh = bearer((await createOrgWithOwner(app)).ownerKey);
+		const id = (await api("post", "/agents", fresh, { name: `mem-${uid()}`, model: "mock-echo" })).body.id;
 		const corpus = {
-			zanzibar: await remember({ memory_type: "semantic", agent_id: id, content: "Zanzibar" }),
-			policy: await remember({ memory_type: "semantic", agent_id: id, content: "The refund policy: a refund is issued for every returned order within the refund window of the order" }),
-			returns: await remember({ memory_type: "semantic", agent_id: id, content: "Shipping and returns: a returned order gets a refund" }),
-			spice: await remember({ memory_type: "semantic", agent_id: id, content: "Zanzibar spice order refund" })
+			zanzibar: await remember({ memory_type: "semantic", agent_id: id, content: "Zanzibar" }, fresh),
+			policy: await remember({ memory_type: "semantic", agent_id: id, content: "The refund policy: a refund is issued for every returned order within the refund window of the order" }, fresh),
+			returns: await remember({ memory_type: "semantic", agent_id: id, content: "Shipping and returns: a returned order gets a refund" }, fresh),
+			spice: await remember({ memory_type: "semantic", agent_id: id, content: "Zanzibar spice order refund" }, fresh)
 		};
 		const ranking = async (search_mode: string) =>
-			(await search({ query: "refund order Zanzibar", agent_id: id, search_mode, scopes: ["agent"] })).body.items.map((i: any) => i.id);
+			(await search({ query: "refund order Zanzibar", agent_id: id, search_mode }, fresh)).body.items.map((i: any) => i.id);
 		const name = (ids: string[]) => ids.map(i => Object.entries(corpus).find(([, e]) => e.id === i)?.[0]);
 		const keyword = name(await ranking("keyword"));
 		expect([keyword[0], keyword[3]]).toEqual(["spice", "zanzibar"]);
