@@ -1,3 +1,4 @@
+import { Worker } from "node:worker_threads";
 import { FluxError } from "../../lib/errors";
 
 /** A document whose bytes cannot be read as its type: the document ends `failed` with this code. */
@@ -30,15 +31,38 @@ export function htmlToText(html: string): string {
 		.trim();
 }
 
-async function pdfToText(bytes: Buffer): Promise<string> {
-	const { extractText, getDocumentProxy } = await import("unpdf");
-	try {
-		const pdf = await getDocumentProxy(new Uint8Array(bytes));
-		const { text } = await extractText(pdf, { mergePages: false });
-		return (text as string[]).join("\n\n").trim();
-	} catch (err: any) {
-		throw unreadable(`The PDF could not be read: ${err?.message ?? "invalid file"}`);
-	}
+const PDF_TIMEOUT_MS = 60_000;
+
+// Runs in a worker thread: PDF parsing is CPU-bound, and unpdf loads its PDF.js build by dynamic import.
+const PDF_WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { extractText, getDocumentProxy } = require(workerData.unpdf);
+(async () => {
+	const pdf = await getDocumentProxy(new Uint8Array(workerData.bytes));
+	const { text } = await extractText(pdf, { mergePages: false });
+	parentPort.postMessage({ text: text.join("\\n\\n") });
+})().catch(err => parentPort.postMessage({ error: String(err && err.message || err) }));
+`;
+
+/** The text of a PDF, extracted by unpdf (PDF.js) in a worker thread. */
+function pdfToText(bytes: Buffer): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const worker = new Worker(PDF_WORKER, { eval: true, workerData: { unpdf: require.resolve("unpdf"), bytes } });
+		const timer = setTimeout(() => {
+			void worker.terminate();
+			reject(unreadable(`Reading the PDF took longer than ${PDF_TIMEOUT_MS / 1000} s`));
+		}, PDF_TIMEOUT_MS);
+		worker.once("message", (answer: { text?: string; error?: string }) => {
+			clearTimeout(timer);
+			void worker.terminate();
+			if (answer.error !== undefined) reject(unreadable(`The PDF could not be read: ${answer.error}`));
+			else resolve((answer.text ?? "").trim());
+		});
+		worker.once("error", err => {
+			clearTimeout(timer);
+			reject(unreadable(`The PDF could not be read: ${err.message}`));
+		});
+	});
 }
 
 /** The text of a document of a supported type (§20). */
