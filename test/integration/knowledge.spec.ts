@@ -12,27 +12,27 @@ const api = (method: "get" | "post" | "put" | "delete", path: string, auth: Reco
 	return body === undefined ? r : r.send(body);
 };
 
-async function collection(body: Record<string, unknown> = {}, auth = h.owner) {
+async function collection(body: Record<string, unknown> = {}, auth: Record<string, string> = h.owner) {
 	const res = await api("post", "/knowledge/collections", auth, { name: `Docs ${uid()}`, ...body });
 	if (res.status !== 201) throw new Error(`collection create answered ${res.status} ${res.text}`);
 	return res.body;
 }
 
 /** Waits until the document left `pending`/`processing`. */
-async function settled(documentId: string, auth = h.owner) {
+async function settled(documentId: string, auth: Record<string, string> = h.owner) {
 	return until(async () => {
 		const doc = (await api("get", `/knowledge/documents/${documentId}`, auth)).body;
 		return ["ready", "failed"].includes(doc.status) ? doc : null;
 	}, 20_000, `document ${documentId} to be processed`);
 }
 
-async function upload(collectionId: string, name: string, content: string, extra: Record<string, unknown> = {}, auth = h.owner) {
+async function upload(collectionId: string, name: string, content: string, extra: Record<string, unknown> = {}, auth: Record<string, string> = h.owner) {
 	const res = await api("post", `/knowledge/collections/${collectionId}/documents`, auth, { name, content, ...extra });
 	if (res.status !== 201) throw new Error(`upload answered ${res.status} ${res.text}`);
 	return settled(res.body.id, auth);
 }
 
-const search = (body: Record<string, unknown>, auth = h.owner) => api("post", "/knowledge/search", auth, body);
+const search = (body: Record<string, unknown>, auth: Record<string, string> = h.owner) => api("post", "/knowledge/search", auth, body);
 
 async function agent(extra: Record<string, unknown> = {}) {
 	const res = await api("post", "/agents", h.owner, { name: `kn-${uid()}`, model: "mock-echo", ...extra });

@@ -16,7 +16,7 @@ const api = (method: "get" | "post" | "put" | "delete", path: string, auth: Reco
 	return body === undefined ? r : r.send(body);
 };
 
-async function remember(body: Record<string, unknown>, auth = h.owner) {
+async function remember(body: Record<string, unknown>, auth: Record<string, string> = h.owner) {
 	const res = await api("post", "/memory", auth, body);
 	if (res.status !== 201) throw new Error(`create answered ${res.status} ${res.text}`);
 	return res.body;
@@ -28,7 +28,7 @@ async function agent(name = `mem-${uid()}`, extra: Record<string, unknown> = {})
 	return res.body.id as string;
 }
 
-const search = (body: Record<string, unknown>, auth = h.owner) => api("post", "/memory/search", auth, body);
+const search = (body: Record<string, unknown>, auth: Record<string, string> = h.owner) => api("post", "/memory/search", auth, body);
 
 beforeAll(async () => {
 	app = await startApp();
