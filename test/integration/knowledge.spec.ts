@@ -295,8 +295,8 @@ describe("search", () => {
 		expect(name(hybrid).indexOf("zanzibar.txt")).toBeLessThan(name(keyword).indexOf("zanzibar.txt"));
 		expect(keyword[0].score).toBe(1);
 		for (const item of hybrid) {
-			const s = semantic.find(i => i.chunk_id === item.chunk_id)?.score ?? 0;
-			const k = keyword.find(i => i.chunk_id === item.chunk_id)?.score ?? 0;
+			const s = semantic.find((i: any) => i.chunk_id === item.chunk_id)?.score ?? 0;
+			const k = keyword.find((i: any) => i.chunk_id === item.chunk_id)?.score ?? 0;
 			expect(item.score).toBeCloseTo(0.7 * s + 0.3 * k, 5);
 		}
 		const exact = await search({ query: "Zanzibar spice order refund", collection_ids: [faq.id], search_mode: "semantic", limit: 1 }, org);
