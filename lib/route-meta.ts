@@ -26,6 +26,8 @@ export interface MultipartSpec {
 	maxFileBytes: number;
 	/** Text fields the form may carry (documented in OpenAPI). */
 	fields: string[];
+	/** Fields required when the body is JSON instead (the validator checks them across the body). */
+	jsonRequired?: string[];
 }
 
 export interface OpenApiSpec {

@@ -189,7 +189,9 @@ export function buildOpenApi(broker: ServiceBroker, aliases: AliasLike[], versio
 		};
 		if (method === "POST" || method === "PUT" || method === "PATCH") {
 			const bodyProps = Object.fromEntries(Object.entries(params).filter(([n]) => !pathNames.includes(n) && !queryNames.includes(n)));
-			operation.requestBody = { required: false, content: { "application/json": { schema: objectSchema(bodyProps) } } };
+			const jsonSchema = objectSchema(bodyProps);
+			if (meta.multipart?.jsonRequired) jsonSchema.required = [...(jsonSchema.required ?? []), ...meta.multipart.jsonRequired];
+			operation.requestBody = { required: false, content: { "application/json": { schema: jsonSchema } } };
 			if (meta.multipart) operation.requestBody.content["multipart/form-data"] = { schema: multipartSchema(meta.multipart) };
 		}
 		const status = String(meta.status ?? 200);

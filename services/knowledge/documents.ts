@@ -87,7 +87,7 @@ export const DOCUMENT_ACTIONS: NonNullable<Schema<any>["actions"]> = {
 			summary: "Upload a document (multipart file, or JSON text); processed asynchronously. A name already in the collection is re-indexed",
 			status: 201,
 			response: "Document",
-			multipart: { file: "file", maxFileBytes: MAX_FILE_BYTES, fields: ["name", "metadata"] }
+			multipart: { file: "file", maxFileBytes: MAX_FILE_BYTES, fields: ["name", "metadata"], jsonRequired: ["name", "content"] }
 		},
 		params: {
 			collection_id: withBodyChecks({ type: "string" }, uploadProblems),
