@@ -1,11 +1,15 @@
 import { gatewayBench } from "./gateway";
 import { guardsBench } from "./guards";
+import { knowledgeBench } from "./knowledge";
+import { memoryBench } from "./memory";
 import { runtimeBench } from "./runtime";
 
 const SUITES: Record<string, () => Promise<void>> = {
 	gateway: () => gatewayBench(),
 	runtime: () => runtimeBench(),
-	guards: () => guardsBench()
+	guards: () => guardsBench(),
+	memory: () => memoryBench(),
+	knowledge: () => knowledgeBench()
 };
 
 async function main() {

@@ -35,8 +35,6 @@ export interface SearchRequest {
 export interface SearchHit {
 	id: string;
 	score: number;
-	semantic: number;
-	keyword: number;
 }
 
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
@@ -129,23 +127,35 @@ export class HybridIndex {
 
 	search(orgId: string, request: SearchRequest): SearchHit[] {
 		const index = this.orgs.get(orgId);
-		if (!index || !request.text.trim()) return [];
+		if (!index || !request.text.trim() || request.limit < 1) return [];
 		const accept = request.accept ?? (() => true);
-		const keyword = request.mode === "semantic" ? new Map<string, number>() : this.keywordScores(index, request.text, accept);
-		const semantic = request.mode === "keyword" ? new Map<string, number>() : this.semanticScores(index, request.queryVectors ?? {}, accept);
-		const ids = new Set([...keyword.keys(), ...semantic.keys()]);
-		const minScore = request.minScore ?? 0;
-		const hits: SearchHit[] = [];
-		for (const id of ids) {
-			const s = semantic.get(id) ?? 0;
-			const k = keyword.get(id) ?? 0;
-			const raw = request.mode === "hybrid" ? SEMANTIC_WEIGHT * s + KEYWORD_WEIGHT * k : request.mode === "semantic" ? s : k;
-			const score = Math.min(1, round6(raw));
-			if (score > 0 && score >= minScore) hits.push({ id, score, semantic: Math.min(1, round6(s)), keyword: round6(k) });
+		const semanticWeight = request.mode === "hybrid" ? SEMANTIC_WEIGHT : request.mode === "semantic" ? 1 : 0;
+		const keywordWeight = request.mode === "hybrid" ? KEYWORD_WEIGHT : request.mode === "keyword" ? 1 : 0;
+		const keyword = keywordWeight ? this.keywordScores(index, request.text, accept) : new Map<string, number>();
+		const top = new TopHits(request.limit, request.minScore ?? 0, id => index.entries.get(id)?.createdAt ?? 0);
+		const scoredByVector = new Set<string>();
+		if (semanticWeight) {
+			for (const [space, query] of Object.entries(request.queryVectors ?? {})) {
+				const matrix = index.spaces.get(space);
+				if (!matrix) continue;
+				const scores = matrix.scores(query);
+				// Fused in place: scores[row] becomes the row's final score.
+				for (let row = 0; row < scores.length; row++) scores[row] = semanticWeight * Math.max(0, scores[row]);
+				for (const [id, k] of keyword) {
+					const row = matrix.rowOf.get(id);
+					if (row === undefined) continue;
+					scores[row] += keywordWeight * k;
+					scoredByVector.add(id);
+				}
+				for (let row = 0; row < scores.length; row++) {
+					if (!top.admits(scores[row])) continue;
+					const id = matrix.idAt[row];
+					if (id && (keyword.has(id) || accept(id))) top.offer(id, scores[row]);
+				}
+			}
 		}
-		const created = (id: string) => index.entries.get(id)?.createdAt ?? 0;
-		hits.sort((a, b) => b.score - a.score || created(b.id) - created(a.id) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-		return hits.slice(0, request.limit);
+		for (const [id, k] of keyword) if (!scoredByVector.has(id)) top.offer(id, keywordWeight * k);
+		return top.hits();
 	}
 
 	/** BM25 of every candidate matching a query term, divided by the best one. */
@@ -154,20 +164,41 @@ export class HybridIndex {
 		const best = results.reduce((m, r) => Math.max(m, r.score), 0);
 		return new Map(best > 0 ? results.map(r => [r.id as string, r.score / best]) : []);
 	}
+}
 
-	/** Positive cosine similarities of the candidates embedded in the query's spaces. */
-	private semanticScores(index: OrgIndex, queryVectors: Record<string, ArrayLike<number>>, accept: (id: string) => boolean): Map<string, number> {
-		const out = new Map<string, number>();
-		for (const [space, query] of Object.entries(queryVectors)) {
-			const matrix = index.spaces.get(space);
-			if (!matrix) continue;
-			const scores = matrix.scores(query);
-			for (let row = 0; row < scores.length; row++) {
-				if (scores[row] <= 0) continue;
-				const id = matrix.idAt[row];
-				if (id && accept(id)) out.set(id, scores[row]);
-			}
-		}
-		return out;
+/**
+ * The best `limit` hits, best first (ties: newest first, then id). Candidates below the current
+ * cut-off are refused before any lookup, so a scan over many rows stays cheap.
+ */
+class TopHits {
+	private readonly items: { id: string; score: number; createdAt: number }[] = [];
+
+	constructor(
+		private readonly limit: number,
+		private readonly minScore: number,
+		private readonly createdAt: (id: string) => number
+	) {}
+
+	/** Whether a raw score could enter the list (exact ties are decided in `offer`). */
+	admits(raw: number): boolean {
+		if (!(raw > 0) || round6(raw) < this.minScore) return false;
+		return this.items.length < this.limit || round6(raw) >= this.items[this.items.length - 1].score;
+	}
+
+	offer(id: string, raw: number): void {
+		if (!this.admits(raw)) return;
+		const hit = { id, score: Math.min(1, round6(raw)), createdAt: this.createdAt(id) };
+		let at = this.items.length;
+		while (at > 0 && before(hit, this.items[at - 1])) at--;
+		if (at >= this.limit) return;
+		this.items.splice(at, 0, hit);
+		if (this.items.length > this.limit) this.items.pop();
+	}
+
+	hits(): SearchHit[] {
+		return this.items.map(({ id, score }) => ({ id, score }));
 	}
 }
+
+const before = (a: { id: string; score: number; createdAt: number }, b: { id: string; score: number; createdAt: number }) =>
+	a.score > b.score || (a.score === b.score && (a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.id > b.id)));
