@@ -40,7 +40,7 @@ async function engine(size: number): Promise<void> {
 async function platform(dataDir: string): Promise<{ broker: ServiceBroker; principal: Principal }> {
 	const config = loadConfig(
 		{ LOG_LEVEL: "error", FLUXGATE_BOOTSTRAP_KEY: KEY, FLUXGATE_DATA_DIR: dataDir },
-		{ port: 0, storeKind: "nedb", services: ["admin", "rbac", "auth", "audit", "agents", "providers", "knowledge"] }
+		{ port: 0, storeKind: "nedb", services: ["admin", "rbac", "auth", "audit", "secrets", "agents", "providers", "knowledge"] }
 	);
 	const broker = createBroker(config);
 	await broker.start();
@@ -49,7 +49,7 @@ async function platform(dataDir: string): Promise<{ broker: ServiceBroker; princ
 
 /** Sentences of 110–190 characters: with chunk_size 200 and no overlap, one chunk each. */
 function documentText(doc: number): string {
-	return corpus(SENTENCES_PER_DOCUMENT, 22, 1000 + doc)
+	return corpus(SENTENCES_PER_DOCUMENT, 32, 1000 + doc)
 		.map(s => s.slice(0, 180))
 		.map(s => (s.endsWith(".") ? s : `${s.replace(/\s+\S*$/, "")}.`))
 		.join(" ");
