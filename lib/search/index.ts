@@ -51,3 +51,21 @@ export async function forEachDoc<T extends Doc>(scope: Scope<T>, each: (doc: T) 
 		last = page[page.length - 1].id;
 	}
 }
+
+/** What changed in a service's index, for the other instances of the service (shared database). */
+export interface IndexChange {
+	org_id: string;
+	upserted: string[];
+	removed: string[];
+}
+
+export const indexEvent = (service: string) => `search-index.${service}`;
+
+/**
+ * Tells the other nodes running `service` which entries to reload from the shared store or drop:
+ * each instance keeps its own in-memory index. Delivered to that service's instances only.
+ */
+export function announceIndexChange(broker: ServiceBroker, service: string, change: IndexChange): void {
+	if (!change.upserted.length && !change.removed.length) return;
+	broker.broadcast(indexEvent(service), change, { groups: [service] });
+}

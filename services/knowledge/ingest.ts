@@ -1,5 +1,5 @@
 import type { ServiceBroker } from "moleculer";
-import { embedTexts, encodeVector } from "../../lib/search";
+import { announceIndexChange, embedTexts, encodeVector } from "../../lib/search";
 import type { Repository } from "../../lib/store";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
@@ -53,6 +53,7 @@ export async function ingestDocument(deps: IngestDeps, doc: DocumentDoc, collect
 		const older = await chunks.find({ document_id: doc.id, generation: { $ne: doc.generation } });
 		await dropChunks(deps, doc.org_id, older);
 		for (const chunk of inserted) deps.index.put(chunk);
+		announceIndexChange(deps.broker, "knowledge", { org_id: doc.org_id, upserted: inserted.map(c => c.id), removed: [] });
 		inserted = [];
 		deps.broker.broadcast("knowledge.document_ready", { org_id: doc.org_id, document_id: doc.id, collection_id: doc.collection_id, chunk_count: ready.chunk_count, error: null });
 	} catch (err: any) {
@@ -67,8 +68,9 @@ export async function ingestDocument(deps: IngestDeps, doc: DocumentDoc, collect
 }
 
 /** Removes chunks from the store and the index. */
-export async function dropChunks(deps: Pick<IngestDeps, "chunks" | "index">, orgId: string, chunks: ChunkDoc[]): Promise<void> {
+export async function dropChunks(deps: IngestDeps, orgId: string, chunks: ChunkDoc[]): Promise<void> {
 	if (!chunks.length) return;
 	await deps.chunks.forOrg(orgId).deleteMany({ id: { $in: chunks.map(c => c.id) } });
 	for (const chunk of chunks) deps.index.remove(chunk);
+	announceIndexChange(deps.broker, "knowledge", { org_id: orgId, upserted: [], removed: chunks.map(c => c.id) });
 }

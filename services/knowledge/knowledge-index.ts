@@ -14,7 +14,7 @@ export class KnowledgeIndex {
 		org.set(chunk.id, chunk.collection_id);
 	}
 
-	remove(chunk: Pick<ChunkDoc, "org_id" | "id" | "content">): void {
+	remove(chunk: Pick<ChunkDoc, "org_id" | "id"> & { content?: string }): void {
 		this.engine.remove(chunk.org_id, chunk.id, chunk.content);
 		this.collectionOf.get(chunk.org_id)?.delete(chunk.id);
 	}

@@ -4,7 +4,7 @@ import * as errors from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { Principal } from "../../lib/principal";
 import type { Schema } from "../../lib/schema";
-import { embedQuery, forEachDoc, SEARCH_MODES, type SearchMode } from "../../lib/search";
+import { embedQuery, forEachDoc, indexEvent, SEARCH_MODES, type IndexChange, type SearchMode } from "../../lib/search";
 import { defaultSettings, SettingsCache, type Settings } from "../../lib/settings";
 import { writeUnique, type Filter, type Repository } from "../../lib/store";
 import { displayName, LIST_QUERY, listOptions, query, substringFilter, withBodyChecks } from "../../lib/validation";
@@ -246,6 +246,13 @@ const KnowledgeService: Schema<KnowledgeThis> = {
 	events: {
 		"settings.changed"(this: KnowledgeThis, ctx: Context<Settings>) {
 			this.settingsCache.set(ctx.params);
+		},
+		/** Another instance changed chunks in the shared store: mirror it in this node's index. */
+		async [indexEvent("knowledge")](this: KnowledgeThis, ctx: Context<IndexChange>) {
+			if (ctx.nodeID === this.broker.nodeID) return;
+			const { org_id, upserted, removed } = ctx.params;
+			for (const id of removed) this.index.remove({ org_id, id });
+			if (upserted.length) for (const chunk of await this.repos.chunks.forOrg(org_id).find({ id: { $in: upserted } })) this.index.put(chunk);
 		}
 	},
 

@@ -28,7 +28,7 @@ export class MemoryIndex {
 		org.set(doc.id, factsOf(doc));
 	}
 
-	remove(doc: Pick<MemoryDoc, "org_id" | "id" | "content">): void {
+	remove(doc: Pick<MemoryDoc, "org_id" | "id"> & { content?: string }): void {
 		this.engine.remove(doc.org_id, doc.id, doc.content);
 		this.facts.get(doc.org_id)?.delete(doc.id);
 	}

@@ -4,7 +4,7 @@ import * as errors from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { Principal } from "../../lib/principal";
 import type { Schema } from "../../lib/schema";
-import { embedQuery, embedTexts, encodeVector, forEachDoc, isImmediateEmbedder, SEARCH_MODES, type SearchMode } from "../../lib/search";
+import { announceIndexChange, embedQuery, embedTexts, encodeVector, forEachDoc, indexEvent, isImmediateEmbedder, SEARCH_MODES, type IndexChange, type SearchMode } from "../../lib/search";
 import { defaultSettings, SettingsCache, type Settings } from "../../lib/settings";
 import type { Filter, Repository } from "../../lib/store";
 import { nowIso } from "../../lib/time";
@@ -127,7 +127,10 @@ const MemoryService: Schema<MemoryThis> = {
 			},
 			async handler(this: MemoryThis, ctx: Ctx) {
 				const p = ctx.params;
-				const items = await this.search(ctx, ctx.meta.principal.org_id, {
+				const orgId = ctx.meta.principal.org_id;
+				// An agent of another org (or none) is a filter that matches nothing (§0.3, §0.10).
+				if (p.agent_id && !(await callIfPresent(this.broker, "agents.exists", { org_id: orgId, agent_id: p.agent_id }, false, ctx))) return { items: [] };
+				const items = await this.search(ctx, orgId, {
 					text: p.query,
 					mode: p.search_mode ?? "hybrid",
 					limit: p.limit ?? 5,
@@ -177,7 +180,7 @@ const MemoryService: Schema<MemoryThis> = {
 				const now = nowIso();
 				set.expires_at = expiresAt(entry.memory_type, set.session_id !== undefined ? set.session_id : entry.session_id, now);
 				let updated = (await this.repos.memories.forOrg(entry.org_id).update(entry.id, set)) as MemoryDoc;
-				this.index.put(updated, entry.content);
+				this.indexed(updated, entry.content);
 				if (contentChanged) updated = await this.embedEntry(updated);
 				ctx.broadcast("memory.updated", this.eventOf(updated));
 				return presentMemory(updated);
@@ -193,7 +196,7 @@ const MemoryService: Schema<MemoryThis> = {
 			async handler(this: MemoryThis, ctx: Ctx) {
 				const entry = await this.requireEntry(ctx.meta.principal.org_id, ctx.params.memory_id);
 				await this.repos.memories.forOrg(entry.org_id).delete(entry.id);
-				this.index.remove(entry);
+				this.unindexed([entry]);
 				ctx.broadcast("memory.deleted", { ...this.eventOf(entry), count: 1 });
 				return null;
 			}
@@ -311,10 +314,28 @@ const MemoryService: Schema<MemoryThis> = {
 	events: {
 		"settings.changed"(this: MemoryThis, ctx: Context<Settings>) {
 			this.settingsCache.set(ctx.params);
+		},
+		/** Another instance changed entries in the shared store: mirror it in this node's index. */
+		async [indexEvent("memory")](this: MemoryThis, ctx: Context<IndexChange>) {
+			if (ctx.nodeID === this.broker.nodeID) return;
+			const { org_id, upserted, removed } = ctx.params;
+			for (const id of removed) this.index.remove({ org_id, id });
+			if (upserted.length) for (const doc of await this.repos.memories.forOrg(org_id).find({ id: { $in: upserted } })) this.index.put(doc);
 		}
 	},
 
 	methods: {
+		/** Indexes entries here and tells the other instances (shared database) to reload them. */
+		indexed(this: MemoryThis, doc: MemoryDoc, previousContent?: string) {
+			this.index.put(doc, previousContent);
+			announceIndexChange(this.broker, "memory", { org_id: doc.org_id, upserted: [doc.id], removed: [] });
+		},
+
+		unindexed(this: MemoryThis, docs: MemoryDoc[]) {
+			for (const doc of docs) this.index.remove(doc);
+			if (docs.length) announceIndexChange(this.broker, "memory", { org_id: docs[0].org_id, upserted: [], removed: docs.map(d => d.id) });
+		},
+
 		async requireEntry(this: MemoryThis, orgId: string, id: string): Promise<MemoryDoc> {
 			const entry = await this.repos.memories.forOrg(orgId).get(id);
 			if (!entry || isExpired(entry)) throw errors.notFound("Memory entry");
@@ -351,7 +372,7 @@ const MemoryService: Schema<MemoryThis> = {
 				created_at: now,
 				updated_at: now
 			});
-			this.index.put(doc);
+			this.indexed(doc);
 			doc = await this.embedEntry(doc);
 			ctx.broadcast("memory.created", this.eventOf(doc));
 			return doc;
@@ -374,7 +395,7 @@ const MemoryService: Schema<MemoryThis> = {
 				}
 				// Only if the content is still the one embedded (a concurrent PUT re-embeds on its own).
 				const updated = await this.repos.memories.forOrg(doc.org_id).updateWhere({ id: doc.id, content: doc.content }, { $set: set });
-				if (updated) this.index.put(updated);
+				if (updated) this.indexed(updated);
 				return updated ?? doc;
 			};
 			if (isImmediateEmbedder(model)) return work();
@@ -415,7 +436,7 @@ const MemoryService: Schema<MemoryThis> = {
 			const doomed = await scope.find(filter);
 			if (!doomed.length) return 0;
 			const count = await scope.deleteMany({ ...filter, id: { $in: doomed.map(d => d.id) } });
-			for (const doc of doomed) this.index.remove(doc);
+			this.unindexed(doomed);
 			return count;
 		},
 
@@ -428,7 +449,7 @@ const MemoryService: Schema<MemoryThis> = {
 			const all = this.repos.memories.platformWide();
 			const expired = await all.find({ expires_at: { $lte: nowIso() } });
 			for (const doc of expired) {
-				if (await all.deleteMany({ id: doc.id, expires_at: doc.expires_at })) this.index.remove(doc);
+				if (await all.deleteMany({ id: doc.id, expires_at: doc.expires_at })) this.unindexed([doc]);
 			}
 		}
 	},

@@ -173,6 +173,8 @@ describe("memory entries: create, read, change, delete", () => {
 		expect((await api("put", `/memory/${entry.id}`, h.other, { importance: 0 })).status).toBe(404);
 		expect((await api("delete", `/memory/${entry.id}`, h.other)).status).toBe(404);
 		expect((await search({ query: "zebra crossings striped" }, h.other)).body.items).toEqual([]);
+		expect((await search({ query: "zebra crossings striped", agent_id: agentA }, h.other)).body.items).toEqual([]);
+		expect((await search({ query: "zebra crossings striped", agent_id: "agt_unknown" })).body.items).toEqual([]);
 		expect((await api("get", "/memory", h.other)).body.total).toBe(0);
 	});
 });
