@@ -10,6 +10,7 @@ import type { Filter, Repository } from "../../lib/store";
 import { nowIso } from "../../lib/time";
 import { LIST_QUERY, listOptions, query, withBodyChecks } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
+import { INTERNAL_ACTIONS } from "./internal";
 import { MemoryIndex } from "./memory-index";
 import {
 	expiresAt,
@@ -21,7 +22,6 @@ import {
 	metadataProblems,
 	notExpired,
 	presentMemory,
-	RECALL_TYPES,
 	SCORED_MEMORY_SCHEMA,
 	scopeProblems,
 	type MemoryDoc,
@@ -46,7 +46,6 @@ const IMPORTANCE_RULE = { type: "number", min: 0, max: 1, optional: true };
 const SESSION_RULE = { ...END_USER_RULE, optional: true, nullable: true };
 const IMMUTABLE = ["agent_id", "memory_type", "scope", "end_user_id"] as const;
 const SESSION_HISTORY = 50;
-const RECALL_LIMIT = 5;
 const SWEEP_MS = 60_000;
 
 /** The fields of a new entry, shared by the API and by runs and chats writing memory. */
@@ -233,82 +232,7 @@ const MemoryService: Schema<MemoryThis> = {
 			}
 		},
 
-		// Internal actions for runs (recall, episodic memory) and chat sessions.
-
-		/** A run's recall (§2, §4): the session history and the most relevant long-term, episodic and semantic entries. */
-		recall: {
-			visibility: "public",
-			params: {
-				org_id: "string",
-				agent_id: "string",
-				query: "string",
-				session_id: { type: "string", optional: true, nullable: true },
-				end_user_id: { type: "string", optional: true, nullable: true },
-				limit: { type: "number", integer: true, min: 1, max: 50, optional: true }
-			},
-			async handler(this: MemoryThis, ctx: Context<any>) {
-				const p = ctx.params;
-				const entries = await this.search(ctx, p.org_id, {
-					text: p.query.slice(0, 4000),
-					mode: "hybrid",
-					limit: p.limit ?? RECALL_LIMIT,
-					minScore: 0,
-					agent_id: p.agent_id,
-					end_user_id: p.end_user_id ?? undefined,
-					memory_types: RECALL_TYPES
-				});
-				const session = p.session_id ? await this.sessionHistory(p.org_id, p.session_id) : [];
-				return { session, entries };
-			}
-		},
-
-		/** Writes an entry on behalf of a run or a chat (no principal; the caller checked the agent). */
-		write: {
-			visibility: "public",
-			params: {
-				org_id: "string",
-				memory_type: { type: "enum", values: [...MEMORY_TYPES] },
-				content: "string",
-				agent_id: { type: "string", optional: true, nullable: true },
-				importance: IMPORTANCE_RULE,
-				metadata: { type: "object", optional: true },
-				scope: { type: "enum", values: [...MEMORY_SCOPES], optional: true },
-				end_user_id: { type: "string", optional: true, nullable: true },
-				session_id: { type: "string", optional: true, nullable: true }
-			},
-			async handler(this: MemoryThis, ctx: Context<NewEntry & { org_id: string }>) {
-				const { org_id, ...entry } = ctx.params;
-				return presentMemory(await this.createEntry(ctx, org_id, { ...entry, content: entry.content.slice(0, 32000) }));
-			}
-		},
-
-		/** Deletes the `session` entries of a conversation (chat session deleted). */
-		deleteSession: {
-			visibility: "public",
-			params: { org_id: "string", session_id: "string" },
-			async handler(this: MemoryThis, ctx: Context<{ org_id: string; session_id: string }>) {
-				return { deleted: await this.deleteWhere(ctx.params.org_id, { session_id: ctx.params.session_id, memory_type: "session" }) };
-			}
-		},
-
-		/** Agent deleted: its agent-scoped memory goes (§1). */
-		purgeAgent: {
-			visibility: "public",
-			params: { org_id: "string", agent_id: "string" },
-			async handler(this: MemoryThis, ctx: Context<{ org_id: string; agent_id: string }>) {
-				return { deleted: await this.deleteWhere(ctx.params.org_id, { agent_id: ctx.params.agent_id, scope: "agent" }) };
-			}
-		},
-
-		purgeOrg: {
-			visibility: "public",
-			params: { org_id: "string" },
-			async handler(this: MemoryThis, ctx: Context<{ org_id: string }>) {
-				const deleted = await this.repos.memories.forOrg(ctx.params.org_id).deleteMany();
-				this.index.dropOrg(ctx.params.org_id);
-				return { deleted };
-			}
-		}
+		...INTERNAL_ACTIONS
 	},
 
 	events: {
