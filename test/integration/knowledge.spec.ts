@@ -223,6 +223,14 @@ describe("documents", () => {
 		expect(missing.status).toBe(404);
 	}, 60_000);
 
+	it("an embedder error fails the document (collection on a model no provider serves)", async () => {
+		const remote = await collection({ embedding_model: "text-embedding-3-small" });
+		const res = await api("post", `/knowledge/collections/${remote.id}/documents`, h.owner, { name: "a.txt", content: "Some text to embed" });
+		const doc = await settled(res.body.id);
+		expect([doc.status, doc.error.code, doc.chunk_count]).toEqual(["failed", "PROCESSING_FAILED", 0]);
+		expect(doc.error.message).toMatch(/text-embedding-3-small/);
+	});
+
 	it("uploading a name again re-indexes the document: same id, old chunks replaced", async () => {
 		const first = await upload(col.id, "policy.md", "Refunds are possible within fourteen days.", { content_type: "text/markdown" });
 		expect((await search({ query: "refunds fourteen days", collection_ids: [col.id], limit: 1 })).body.items[0].document_id).toBe(first.id);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { bearer, startApp, type TestApp } from "../helpers/app";
+import { until } from "../helpers/cluster";
 import { auditEntries, createOrgWithOwner, expectFieldProblems, roleHeaders, uid } from "../helpers/platform";
 
 let app: TestApp;
@@ -322,6 +323,27 @@ describe("runs with memory_enabled (§2)", () => {
 		const steps = (await api("get", `/runtime/runs/${plain.id}/steps`, h.owner)).body.items;
 		expect(steps.map((s: any) => s.type)).toEqual(["llm_call"]);
 		expect((await api("get", `/memory?agent_id=${off}`, h.owner)).body.total).toBe(0);
+	});
+});
+
+describe("when the embedding model has no provider", () => {
+	afterAll(async () => {
+		await api("put", "/admin/settings", h.owner, { embedding_model: "mock-embed" });
+	});
+
+	it("entries end embedding_status failed; semantic search answers 503, hybrid falls back to keywords", async () => {
+		expect((await api("put", "/admin/settings", h.owner, { embedding_model: "text-embedding-3-small" })).status).toBe(200);
+		const entry = await remember({ memory_type: "semantic", scope: "org", content: "Walruses rest on floating ice" });
+		expect(entry.embedding_status).toBe("pending");
+		const failed = await until(async () => {
+			const doc = (await api("get", `/memory/${entry.id}`, h.owner)).body;
+			return doc.embedding_status === "failed" ? doc : null;
+		}, 10_000, "the embedding to fail");
+		expect(failed.embedding_status).toBe("failed");
+		const semantic = await search({ query: "walruses floating ice", search_mode: "semantic" });
+		expect([semantic.status, semantic.body.error.code]).toEqual([503, "SERVICE_UNAVAILABLE"]);
+		const hybrid = await search({ query: "walruses floating ice" });
+		expect(hybrid.body.items[0]).toMatchObject({ id: entry.id, score: 0.3 });
 	});
 });
 
