@@ -1,11 +1,11 @@
-import MiniSearch from "minisearch";
+import { Bm25Index } from "./bm25";
 import { VectorMatrix } from "./vectors";
 
 /**
  * The hybrid search engine of Memory (§4) and Knowledge (§20), held in memory per org so one org's
- * query never scans or scores another org's entries. Keyword scores are BM25 (minisearch) divided by
- * the best score of the candidate set; semantic scores are cosine similarities (negatives count as
- * 0); hybrid is the normalised score fusion 0.7 × semantic + 0.3 × keyword the contract defines.
+ * query never scans or scores another org's entries. Keyword scores are BM25 divided by the best
+ * score of the candidate set; semantic scores are cosine similarities (negatives count as 0);
+ * hybrid is the normalised score fusion 0.7 × semantic + 0.3 × keyword the contract defines.
  */
 
 export const SEARCH_MODES = ["hybrid", "semantic", "keyword"] as const;
@@ -46,18 +46,35 @@ function textHash(text: string): number {
 	return hash;
 }
 
+/** One org's entries: numbered rows shared by the keyword index and every vector space. */
 class OrgIndex {
-	readonly text = new MiniSearch<{ id: string; text: string }>({ fields: ["text"], storeFields: [] });
+	readonly text = new Bm25Index();
 	readonly spaces = new Map<string, VectorMatrix>();
-	readonly entries = new Map<string, { createdAt: number; space: string | null; hash: number }>();
+	readonly rowOf = new Map<string, number>();
+	readonly idAt: (string | null)[] = [];
+	readonly createdAt: number[] = [];
+	readonly hash: number[] = [];
+	readonly spaceAt: (string | null)[] = [];
+	private readonly free: number[] = [];
+	rows = 0;
 
-	/**
-	 * Takes a text out of the keyword index. With the indexed text at hand the removal is exact;
-	 * otherwise minisearch's `discard` hides it, whose statistics stay skewed until a vacuum.
-	 */
-	unindex(id: string, hash: number, text?: string): void {
-		if (text !== undefined && textHash(text) === hash) this.text.remove({ id, text });
-		else this.text.discard(id);
+	claim(id: string): number {
+		const row = this.free.pop() ?? this.rows++;
+		this.rowOf.set(id, row);
+		this.idAt[row] = id;
+		return row;
+	}
+
+	release(id: string): void {
+		const row = this.rowOf.get(id);
+		if (row === undefined) return;
+		this.text.remove(row);
+		const space = this.spaceAt[row];
+		if (space) this.spaces.get(space)?.clear(row);
+		this.spaceAt[row] = null;
+		this.idAt[row] = null;
+		this.rowOf.delete(id);
+		this.free.push(row);
 	}
 }
 
@@ -70,44 +87,39 @@ export class HybridIndex {
 		return index;
 	}
 
-	/**
-	 * Adds or replaces an entry's text. `previousText` (the text indexed before) makes a replacement
-	 * exact; an unchanged text is left as it is, with its vector.
-	 */
-	upsert(orgId: string, entry: IndexEntry, previousText?: string): void {
+	/** Adds or replaces an entry's text (a changed text drops its vector until `setVector`). */
+	upsert(orgId: string, entry: IndexEntry): void {
 		const index = this.org(orgId);
 		const hash = textHash(entry.text);
-		const existing = index.entries.get(entry.id);
-		if (existing && existing.hash === hash) {
-			existing.createdAt = entry.createdAt;
+		let row = index.rowOf.get(entry.id);
+		if (row !== undefined && index.hash[row] === hash) {
+			index.createdAt[row] = entry.createdAt;
 			return;
 		}
-		if (existing) this.remove(orgId, entry.id, previousText);
-		index.text.add({ id: entry.id, text: entry.text });
-		index.entries.set(entry.id, { createdAt: entry.createdAt, space: null, hash });
+		if (row !== undefined) index.release(entry.id);
+		row = index.claim(entry.id);
+		index.text.add(row, entry.text);
+		index.createdAt[row] = entry.createdAt;
+		index.hash[row] = hash;
+		index.spaceAt[row] = null;
 	}
 
 	setVector(orgId: string, id: string, space: string, vector: ArrayLike<number>): void {
 		const index = this.orgs.get(orgId);
-		const entry = index?.entries.get(id);
-		if (!index || !entry || !vector.length) return;
-		if (entry.space && entry.space !== space) index.spaces.get(entry.space)?.delete(id);
+		const row = index?.rowOf.get(id);
+		if (!index || row === undefined || !vector.length) return;
+		const current = index.spaceAt[row];
+		if (current && current !== space) index.spaces.get(current)?.clear(row);
 		let matrix = index.spaces.get(space);
 		if (matrix && matrix.dimensions !== vector.length && matrix.size === 0) matrix = undefined;
 		if (!matrix) index.spaces.set(space, (matrix = new VectorMatrix(vector.length)));
 		if (matrix.dimensions !== vector.length) return;
-		matrix.set(id, vector);
-		entry.space = space;
+		matrix.set(row, vector);
+		index.spaceAt[row] = space;
 	}
 
-	/** Removes an entry; pass the indexed text for an exact keyword-index removal. */
-	remove(orgId: string, id: string, text?: string): void {
-		const index = this.orgs.get(orgId);
-		const entry = index?.entries.get(id);
-		if (!index || !entry) return;
-		index.unindex(id, entry.hash, text);
-		if (entry.space) index.spaces.get(entry.space)?.delete(id);
-		index.entries.delete(id);
+	remove(orgId: string, id: string): void {
+		this.orgs.get(orgId)?.release(id);
 	}
 
 	dropOrg(orgId: string): void {
@@ -115,13 +127,13 @@ export class HybridIndex {
 	}
 
 	has(orgId: string, id: string): boolean {
-		return !!this.orgs.get(orgId)?.entries.has(id);
+		return !!this.orgs.get(orgId)?.rowOf.has(id);
 	}
 
 	size(orgId?: string): number {
-		if (orgId) return this.orgs.get(orgId)?.entries.size ?? 0;
+		if (orgId) return this.orgs.get(orgId)?.rowOf.size ?? 0;
 		let n = 0;
-		for (const index of this.orgs.values()) n += index.entries.size;
+		for (const index of this.orgs.values()) n += index.rowOf.size;
 		return n;
 	}
 
@@ -129,65 +141,67 @@ export class HybridIndex {
 		const index = this.orgs.get(orgId);
 		if (!index || !request.text.trim() || request.limit < 1) return [];
 		const accept = request.accept ?? (() => true);
+		const candidate = (row: number) => {
+			const id = index.idAt[row];
+			return id !== null && accept(id);
+		};
 		const semanticWeight = request.mode === "hybrid" ? SEMANTIC_WEIGHT : request.mode === "semantic" ? 1 : 0;
 		const keywordWeight = request.mode === "hybrid" ? KEYWORD_WEIGHT : request.mode === "keyword" ? 1 : 0;
-		const keyword = keywordWeight ? this.keywordScores(index, request.text, accept) : new Map<string, number>();
-		const top = new TopHits(request.limit, request.minScore ?? 0, id => index.entries.get(id)?.createdAt ?? 0);
-		const scoredByVector = new Set<string>();
-		if (semanticWeight) {
-			for (const [space, query] of Object.entries(request.queryVectors ?? {})) {
-				const matrix = index.spaces.get(space);
-				if (!matrix) continue;
-				const scores = matrix.scores(query);
-				// Fused in place: scores[row] becomes the row's final score.
-				for (let row = 0; row < scores.length; row++) scores[row] = semanticWeight * Math.max(0, scores[row]);
-				for (const [id, k] of keyword) {
-					const row = matrix.rowOf.get(id);
-					if (row === undefined) continue;
-					scores[row] += keywordWeight * k;
-					scoredByVector.add(id);
-				}
-				for (let row = 0; row < scores.length; row++) {
-					if (!top.admits(scores[row])) continue;
-					const id = matrix.idAt[row];
-					if (id && (keyword.has(id) || accept(id))) top.offer(id, scores[row]);
-				}
+		const top = new TopHits(request.limit, request.minScore ?? 0, index);
+
+		const keyword = keywordWeight ? index.text.scores(request.text) : { rows: new Int32Array(0), scores: new Float32Array(0) };
+		// The best BM25 among candidates; the filter is asked only when a row would raise it.
+		let best = 0;
+		for (let i = 0; i < keyword.rows.length; i++) if (keyword.scores[i] > best && candidate(keyword.rows[i])) best = keyword.scores[i];
+		const keywordFactor = best > 0 ? keywordWeight / best : 0;
+
+		const spaces = Object.entries(request.queryVectors ?? {}).filter(([space]) => index.spaces.has(space));
+		if (semanticWeight && spaces.length) {
+			const fused = new Float32Array(index.rows);
+			for (const [space, query] of spaces) {
+				const cosine = (index.spaces.get(space) as VectorMatrix).scores(query, index.rows);
+				for (let row = 0; row < cosine.length; row++) if (cosine[row] > 0) fused[row] += semanticWeight * cosine[row];
+			}
+			for (let i = 0; i < keyword.rows.length; i++) fused[keyword.rows[i]] += keywordFactor * keyword.scores[i];
+			for (let row = 0; row < fused.length; row++) if (top.admits(fused[row]) && candidate(row)) top.offer(row, fused[row]);
+		} else {
+			for (let i = 0; i < keyword.rows.length; i++) {
+				const score = keywordFactor * keyword.scores[i];
+				if (top.admits(score) && candidate(keyword.rows[i])) top.offer(keyword.rows[i], score);
 			}
 		}
-		for (const [id, k] of keyword) if (!scoredByVector.has(id)) top.offer(id, keywordWeight * k);
 		return top.hits();
-	}
-
-	/** BM25 of every candidate matching a query term, divided by the best one. */
-	private keywordScores(index: OrgIndex, text: string, accept: (id: string) => boolean): Map<string, number> {
-		const results = index.text.search(text, { combineWith: "OR", filter: r => accept(r.id) });
-		const best = results.reduce((m, r) => Math.max(m, r.score), 0);
-		return new Map(best > 0 ? results.map(r => [r.id as string, r.score / best]) : []);
 	}
 }
 
+type Ranked = { id: string; score: number; createdAt: number };
+
+/** `a` ranks before `b`: higher score, then newer, then larger id. */
+const before = (a: Ranked, b: Ranked) => a.score > b.score || (a.score === b.score && (a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.id > b.id)));
+
 /**
- * The best `limit` hits, best first (ties: newest first, then id). Candidates below the current
- * cut-off are refused before any lookup, so a scan over many rows stays cheap.
+ * The best `limit` hits, best first. Candidates below the current cut-off are refused before any
+ * lookup, so a scan over many rows stays cheap.
  */
 class TopHits {
-	private readonly items: { id: string; score: number; createdAt: number }[] = [];
+	private readonly items: Ranked[] = [];
 
 	constructor(
 		private readonly limit: number,
 		private readonly minScore: number,
-		private readonly createdAt: (id: string) => number
+		private readonly index: OrgIndex
 	) {}
 
 	/** Whether a raw score could enter the list (exact ties are decided in `offer`). */
 	admits(raw: number): boolean {
-		if (!(raw > 0) || round6(raw) < this.minScore) return false;
-		return this.items.length < this.limit || round6(raw) >= this.items[this.items.length - 1].score;
+		if (!(raw > 0)) return false;
+		const score = round6(raw);
+		if (score < this.minScore) return false;
+		return this.items.length < this.limit || score >= this.items[this.items.length - 1].score;
 	}
 
-	offer(id: string, raw: number): void {
-		if (!this.admits(raw)) return;
-		const hit = { id, score: Math.min(1, round6(raw)), createdAt: this.createdAt(id) };
+	offer(row: number, raw: number): void {
+		const hit = { id: this.index.idAt[row] as string, score: Math.min(1, round6(raw)), createdAt: this.index.createdAt[row] };
 		let at = this.items.length;
 		while (at > 0 && before(hit, this.items[at - 1])) at--;
 		if (at >= this.limit) return;
@@ -199,6 +213,3 @@ class TopHits {
 		return this.items.map(({ id, score }) => ({ id, score }));
 	}
 }
-
-const before = (a: { id: string; score: number; createdAt: number }, b: { id: string; score: number; createdAt: number }) =>
-	a.score > b.score || (a.score === b.score && (a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.id > b.id)));

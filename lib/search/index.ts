@@ -3,6 +3,7 @@ import { callIfPresent } from "../calls";
 import * as errors from "../errors";
 import type { Doc, Scope } from "../store";
 
+export * from "./bm25";
 export * from "./hybrid";
 export * from "./vectors";
 

@@ -22,63 +22,57 @@ function normalised(vector: ArrayLike<number>): Float32Array {
 }
 
 /**
- * Unit vectors of one embedding space stored column by column (one array per dimension), so a
- * query costs (non-zero query dimensions × rows): exact cosine, and fast for sparse queries such as
- * the hashed word counts of `mock-embed`. Freed rows are reused.
+ * Unit vectors of one embedding space stored column by column (one array per dimension) and
+ * addressed by row, so a query costs (non-zero query dimensions × rows): exact cosine, and fast for
+ * sparse queries such as the hashed word counts of `mock-embed`. Rows without a vector are zero.
  */
 export class VectorMatrix {
 	private columns: Float32Array[] = [];
 	private capacity = 0;
-	/** Rows in use or freed; scans stop here. */
-	private rows = 0;
-	private readonly free: number[] = [];
-	readonly rowOf = new Map<string, number>();
-	readonly idAt: (string | null)[] = [];
+	/** Rows holding a vector. */
+	size = 0;
 
 	constructor(readonly dimensions: number) {}
 
-	get size(): number {
-		return this.rowOf.size;
-	}
-
-	set(id: string, vector: ArrayLike<number>): void {
+	set(row: number, vector: ArrayLike<number>): void {
 		if (vector.length !== this.dimensions) throw new Error(`expected ${this.dimensions} dimensions, got ${vector.length}`);
-		let row = this.rowOf.get(id);
-		if (row === undefined) {
-			row = this.free.pop() ?? this.rows++;
-			if (row >= this.capacity) this.grow();
-			this.rowOf.set(id, row);
-			this.idAt[row] = id;
-		}
+		if (row >= this.capacity) this.grow(row + 1);
 		const unit = normalised(vector);
-		for (let d = 0; d < this.dimensions; d++) this.columns[d][row] = unit[d];
+		let had = false;
+		for (let d = 0; d < this.dimensions; d++) {
+			had ||= this.columns[d][row] !== 0;
+			this.columns[d][row] = unit[d];
+		}
+		if (!had) this.size++;
 	}
 
-	delete(id: string): void {
-		const row = this.rowOf.get(id);
-		if (row === undefined) return;
-		for (let d = 0; d < this.dimensions; d++) this.columns[d][row] = 0;
-		this.rowOf.delete(id);
-		this.idAt[row] = null;
-		this.free.push(row);
+	clear(row: number): void {
+		if (row >= this.capacity) return;
+		let had = false;
+		for (let d = 0; d < this.dimensions; d++) {
+			had ||= this.columns[d][row] !== 0;
+			this.columns[d][row] = 0;
+		}
+		if (had) this.size--;
 	}
 
-	/** Cosine similarity of `query` with every row (index = row; freed rows score 0). */
-	scores(query: ArrayLike<number>): Float32Array {
-		const out = new Float32Array(this.rows);
+	/** Cosine similarity of `query` with rows 0 … rows − 1. */
+	scores(query: ArrayLike<number>, rows: number): Float32Array {
+		const out = new Float32Array(rows);
 		if (query.length !== this.dimensions) return out;
 		const unit = normalised(query);
+		const n = Math.min(rows, this.capacity);
 		for (let d = 0; d < this.dimensions; d++) {
 			const weight = unit[d];
 			if (weight === 0) continue;
 			const column = this.columns[d];
-			for (let row = 0; row < this.rows; row++) out[row] += weight * column[row];
+			for (let row = 0; row < n; row++) out[row] += weight * column[row];
 		}
 		return out;
 	}
 
-	private grow(): void {
-		const capacity = Math.max(1024, this.capacity * 2);
+	private grow(rows: number): void {
+		const capacity = Math.max(1024, rows, this.capacity * 2);
 		this.columns = Array.from({ length: this.dimensions }, (_, d) => {
 			const next = new Float32Array(capacity);
 			if (this.columns[d]) next.set(this.columns[d]);

@@ -14,8 +14,8 @@ export class KnowledgeIndex {
 		org.set(chunk.id, chunk.collection_id);
 	}
 
-	remove(chunk: Pick<ChunkDoc, "org_id" | "id"> & { content?: string }): void {
-		this.engine.remove(chunk.org_id, chunk.id, chunk.content);
+	remove(chunk: Pick<ChunkDoc, "org_id" | "id">): void {
+		this.engine.remove(chunk.org_id, chunk.id);
 		this.collectionOf.get(chunk.org_id)?.delete(chunk.id);
 	}
 

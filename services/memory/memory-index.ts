@@ -17,9 +17,8 @@ export class MemoryIndex {
 	private readonly engine = new HybridIndex();
 	private readonly facts = new Map<string, Map<string, MemoryFacts>>();
 
-	/** Indexes the entry; `previousContent` is what was indexed before a content change. */
-	put(doc: MemoryDoc, previousContent?: string): void {
-		this.engine.upsert(doc.org_id, { id: doc.id, text: doc.content, createdAt: Date.parse(doc.created_at) }, previousContent);
+	put(doc: MemoryDoc): void {
+		this.engine.upsert(doc.org_id, { id: doc.id, text: doc.content, createdAt: Date.parse(doc.created_at) });
 		if (doc.embedding_status === "ready" && doc.embedding && doc.embedding_model) {
 			this.engine.setVector(doc.org_id, doc.id, doc.embedding_model, decodeVector(doc.embedding));
 		}
@@ -28,8 +27,8 @@ export class MemoryIndex {
 		org.set(doc.id, factsOf(doc));
 	}
 
-	remove(doc: Pick<MemoryDoc, "org_id" | "id"> & { content?: string }): void {
-		this.engine.remove(doc.org_id, doc.id, doc.content);
+	remove(doc: Pick<MemoryDoc, "org_id" | "id">): void {
+		this.engine.remove(doc.org_id, doc.id);
 		this.facts.get(doc.org_id)?.delete(doc.id);
 	}
 

@@ -179,7 +179,7 @@ const MemoryService: Schema<MemoryThis> = {
 				const now = nowIso();
 				set.expires_at = expiresAt(entry.memory_type, set.session_id !== undefined ? set.session_id : entry.session_id, now);
 				let updated = (await this.repos.memories.forOrg(entry.org_id).update(entry.id, set)) as MemoryDoc;
-				this.indexed(updated, entry.content);
+				this.indexed(updated);
 				if (contentChanged) updated = await this.embedEntry(updated);
 				ctx.broadcast("memory.updated", this.eventOf(updated));
 				return presentMemory(updated);
@@ -250,8 +250,8 @@ const MemoryService: Schema<MemoryThis> = {
 
 	methods: {
 		/** Indexes entries here and tells the other instances (shared database) to reload them. */
-		indexed(this: MemoryThis, doc: MemoryDoc, previousContent?: string) {
-			this.index.put(doc, previousContent);
+		indexed(this: MemoryThis, doc: MemoryDoc) {
+			this.index.put(doc);
 			announceIndexChange(this.broker, "memory", { org_id: doc.org_id, upserted: [doc.id], removed: [] });
 		},
 

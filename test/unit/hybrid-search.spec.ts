@@ -1,4 +1,4 @@
-import { decodeVector, encodeVector, HybridIndex, VectorMatrix } from "../../lib/search";
+import { Bm25Index, decodeVector, encodeVector, HybridIndex, VectorMatrix } from "../../lib/search";
 import { mockEmbed } from "../../services/providers/adapters/mock";
 
 function indexOf(texts: Record<string, string>, org = "org") {
@@ -28,10 +28,16 @@ describe("HybridIndex", () => {
 		expect(query(index, texts.d, "semantic")[0]).toEqual({ id: "d", score: 1 });
 	});
 
-	it("hybrid lifts the one-word entry that BM25 ranks last", () => {
-		const index = indexOf(texts);
-		expect(query(index, "refund order Zanzibar", "keyword").map(h => h.id)).toEqual(["d", "b", "c", "a"]);
-		expect(query(index, "refund order Zanzibar", "hybrid").map(h => h.id)).toEqual(["d", "a", "b", "c"]);
+	it("hybrid ranks differently from BM25 alone", () => {
+		const index = indexOf({
+			focused: "Refunds, refunds, refunds: everything about refunds.",
+			broad: "Refunds and invoices, shipping, returns, warranty, payments, accounts, addresses, vouchers.",
+			other: "Opening hours of the shop and the warehouse."
+		});
+		// BM25 prefers the entry with both query words; the embedding the one about refunds; 0.7/0.3 follows the embedding.
+		expect(query(index, "refunds invoices", "keyword").map(h => h.id)).toEqual(["broad", "focused"]);
+		expect(query(index, "refunds invoices", "semantic").map(h => h.id)).toEqual(["focused", "broad"]);
+		expect(query(index, "refunds invoices", "hybrid").map(h => h.id)).toEqual(["focused", "broad"]);
 	});
 
 	it("filters candidates, applies min_score and limit, breaks ties newest first", () => {
@@ -46,10 +52,10 @@ describe("HybridIndex", () => {
 		const index = indexOf({ x: "penguins in the south" });
 		index.upsert("org-2", { id: "y", text: "penguins in the north", createdAt: 0 });
 		expect(query(index, "penguins", "keyword").map(h => h.id)).toEqual(["x"]);
-		index.upsert("org", { id: "x", text: "polar bears", createdAt: 1 }, "penguins in the south");
+		index.upsert("org", { id: "x", text: "polar bears", createdAt: 1 });
 		expect(query(index, "penguins", "keyword")).toEqual([]);
 		expect(query(index, "polar bears", "keyword").map(h => h.id)).toEqual(["x"]);
-		index.remove("org", "x", "polar bears");
+		index.remove("org", "x");
 		expect(index.size("org")).toBe(0);
 		expect(index.size("org-2")).toBe(1);
 	});
@@ -62,18 +68,38 @@ describe("HybridIndex", () => {
 	});
 });
 
-describe("VectorMatrix and vector encoding", () => {
-	it("scores cosine exactly, reuses freed rows and round-trips float32 vectors", () => {
+describe("VectorMatrix, BM25 and vector encoding", () => {
+	it("scores cosine exactly per row and clears rows", () => {
 		const m = new VectorMatrix(3);
-		m.set("a", [1, 0, 0]);
-		m.set("b", [1, 1, 0]);
-		m.delete("a");
-		m.set("c", [0, 0, 2]);
+		m.set(0, [1, 0, 0]);
+		m.set(1, [1, 1, 0]);
+		m.set(2, [0, 0, 2]);
+		m.clear(0);
 		expect(m.size).toBe(2);
-		const scores = m.scores([1, 0, 0]);
-		expect(scores[m.rowOf.get("b") as number]).toBeCloseTo(Math.SQRT1_2, 6);
-		expect(scores[m.rowOf.get("c") as number]).toBe(0);
-		expect(m.rowOf.get("c")).toBe(0);
+		const scores = m.scores([1, 0, 0], 3);
+		expect([scores[0], scores[2]]).toEqual([0, 0]);
+		expect(scores[1]).toBeCloseTo(Math.SQRT1_2, 6);
 		expect([...decodeVector(encodeVector([0.5, -0.25, 1]))]).toEqual([0.5, -0.25, 1]);
+	});
+
+	it("BM25 follows the textbook formula and forgets removed rows, also after their row is reused", () => {
+		const bm = new Bm25Index();
+		bm.add(0, "apple banana");
+		bm.add(1, "apple apple cherry date");
+		bm.add(2, "banana");
+		const { rows, scores } = bm.scores("apple");
+		const idf = Math.log(1 + (3 - 2 + 0.5) / (2 + 0.5));
+		const avg = (2 + 4 + 1) / 3;
+		const expected = (tf: number, len: number) => (idf * tf * 2.2) / (tf + 1.2 * (0.25 + (0.75 * len) / avg));
+		expect([...rows]).toEqual([0, 1]);
+		expect(scores[0]).toBeCloseTo(expected(1, 2), 5);
+		expect(scores[1]).toBeCloseTo(expected(2, 4), 5);
+		bm.remove(1);
+		bm.add(1, "kiwi");
+		expect([...bm.scores("apple").rows]).toEqual([0]);
+		expect([...bm.scores("kiwi").rows]).toEqual([1]);
+		for (let i = 0; i < 100; i++) bm.add(10 + i, "churn");
+		for (let i = 0; i < 100; i++) bm.remove(10 + i);
+		expect(bm.scores("churn").rows.length).toBe(0);
 	});
 });
