@@ -10,7 +10,7 @@ export * from "./vectors";
 /** Texts per `providers.embed` call. */
 const EMBED_BATCH = 64;
 /** Documents per page when an index is rebuilt from the store. */
-const LOAD_PAGE = 2000;
+const LOAD_PAGE = 10_000;
 
 /** The mock embedder answers in process: entries it embeds are `ready` before the API answers. */
 export const isImmediateEmbedder = (model: string) => model === "mock-embed";
@@ -69,4 +69,13 @@ export const indexEvent = (service: string) => `search-index.${service}`;
 export function announceIndexChange(broker: ServiceBroker, service: string, change: IndexChange): void {
 	if (!change.upserted.length && !change.removed.length) return;
 	broker.broadcast(indexEvent(service), change, { groups: [service] });
+}
+
+/**
+ * The documents of a few search hits by id, in the order of `ids` (missing ones left out). Point
+ * reads: on the embedded store an `$in` on ids next to the org filter would scan the whole org.
+ */
+export async function fetchHits<T extends Doc>(scope: Scope<T>, ids: string[]): Promise<T[]> {
+	const docs = await Promise.all(ids.map(id => scope.get(id)));
+	return docs.filter((d): d is Awaited<T> => d !== null) as T[];
 }

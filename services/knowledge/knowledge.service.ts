@@ -4,7 +4,7 @@ import * as errors from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { Principal } from "../../lib/principal";
 import type { Schema } from "../../lib/schema";
-import { embedQuery, forEachDoc, indexEvent, SEARCH_MODES, type IndexChange, type SearchMode } from "../../lib/search";
+import { embedQuery, fetchHits, forEachDoc, indexEvent, SEARCH_MODES, type IndexChange, type SearchMode } from "../../lib/search";
 import { defaultSettings, SettingsCache, type Settings } from "../../lib/settings";
 import { writeUnique, type Filter, type Repository } from "../../lib/store";
 import { displayName, LIST_QUERY, listOptions, query, substringFilter, withBodyChecks } from "../../lib/validation";
@@ -326,8 +326,8 @@ const KnowledgeService: Schema<KnowledgeThis> = {
 				queryVectors
 			});
 			if (!hits.length) return [];
-			const chunks = await this.repos.chunks.forOrg(orgId).find({ id: { $in: hits.map(h => h.id) } });
-			const documents = await this.repos.documents.forOrg(orgId).find({ id: { $in: [...new Set(chunks.map(c => c.document_id))] } });
+			const chunks = await fetchHits(this.repos.chunks.forOrg(orgId), hits.map(h => h.id));
+			const documents = await fetchHits(this.repos.documents.forOrg(orgId), [...new Set(chunks.map(c => c.document_id))]);
 			const chunkById = new Map(chunks.map(c => [c.id, c]));
 			const docById = new Map(documents.map(d => [d.id, d]));
 			return hits.flatMap(hit => {

@@ -4,7 +4,7 @@ import * as errors from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { Principal } from "../../lib/principal";
 import type { Schema } from "../../lib/schema";
-import { announceIndexChange, embedQuery, embedTexts, encodeVector, forEachDoc, indexEvent, isImmediateEmbedder, SEARCH_MODES, type IndexChange, type SearchMode } from "../../lib/search";
+import { announceIndexChange, embedQuery, embedTexts, encodeVector, fetchHits, forEachDoc, indexEvent, isImmediateEmbedder, SEARCH_MODES, type IndexChange, type SearchMode } from "../../lib/search";
 import { defaultSettings, SettingsCache, type Settings } from "../../lib/settings";
 import type { Filter, Repository } from "../../lib/store";
 import { nowIso } from "../../lib/time";
@@ -344,7 +344,7 @@ const MemoryService: Schema<MemoryThis> = {
 				visibility: { agent_id: q.agent_id, shared_agent_ids: shared, end_user_id: q.end_user_id, memory_types: q.memory_types, scopes: q.scopes }
 			});
 			if (!hits.length) return [];
-			const docs = await this.repos.memories.forOrg(orgId).find({ id: { $in: hits.map(h => h.id) } });
+			const docs = await fetchHits(this.repos.memories.forOrg(orgId), hits.map(h => h.id));
 			const byId = new Map(docs.map(d => [d.id, d]));
 			return hits.filter(h => byId.has(h.id)).map(h => ({ ...presentMemory(byId.get(h.id) as MemoryDoc), score: h.score }));
 		},
