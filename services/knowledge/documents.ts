@@ -114,7 +114,7 @@ export const DOCUMENT_ACTIONS: NonNullable<Schema<any>["actions"]> = {
 				? await documents.update(existing.id, { ...fields, generation: existing.generation + 1 } as Partial<DocumentDoc>)
 				: await documents.insert({ id: newId("doc"), collection_id: collection.id, name, generation: 1, ...fields } as DocumentDoc);
 			ctx.meta.auditResourceId = doc.id;
-			setImmediate(() => ingestDocument(this.ingestDeps(), doc, collection, bytes).catch((err: unknown) => this.logger.error({ err }, "Document ingestion crashed")));
+			this.ingestQueue.push(() => ingestDocument(this.ingestDeps(), doc, collection, bytes));
 			return presentDocument(doc);
 		}
 	},

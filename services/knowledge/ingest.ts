@@ -74,3 +74,39 @@ export async function dropChunks(deps: IngestDeps, orgId: string, chunks: ChunkD
 	for (const chunk of chunks) deps.index.remove(chunk);
 	announceIndexChange(deps.broker, "knowledge", { org_id: orgId, upserted: [], removed: chunks.map(c => c.id) });
 }
+
+/**
+ * Runs document ingestions a few at a time in upload order: a burst of uploads waits `pending`
+ * instead of flooding the store's write queue (reads stay fast meanwhile).
+ */
+export class IngestQueue {
+	private readonly waiting: (() => Promise<void>)[] = [];
+	private running = 0;
+
+	constructor(
+		private readonly concurrency: number,
+		private readonly onError: (err: unknown) => void
+	) {}
+
+	get depth(): number {
+		return this.waiting.length + this.running;
+	}
+
+	push(task: () => Promise<void>): void {
+		this.waiting.push(task);
+		this.next();
+	}
+
+	private next(): void {
+		while (this.running < this.concurrency && this.waiting.length) {
+			const task = this.waiting.shift() as () => Promise<void>;
+			this.running++;
+			task()
+				.catch(this.onError)
+				.finally(() => {
+					this.running--;
+					this.next();
+				});
+		}
+	}
+}

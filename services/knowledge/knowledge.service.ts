@@ -11,7 +11,7 @@ import { displayName, LIST_QUERY, listOptions, query, substringFilter, withBodyC
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
 import { notFoundReferences } from "../agents/references";
 import { DOCUMENT_ACTIONS, failInterrupted } from "./documents";
-import { dropChunks, type IngestDeps } from "./ingest";
+import { dropChunks, IngestQueue, type IngestDeps } from "./ingest";
 import { KnowledgeIndex } from "./knowledge-index";
 import {
 	chunkingProblems,
@@ -30,6 +30,7 @@ import {
 interface KnowledgeThis extends PlatformThis {
 	repos: { collections: Repository<CollectionDoc>; documents: Repository<DocumentDoc>; chunks: Repository<ChunkDoc> };
 	index: KnowledgeIndex;
+	ingestQueue: IngestQueue;
 	settingsCache: SettingsCache;
 	[k: string]: any;
 }
@@ -43,6 +44,9 @@ interface SearchParams {
 	search_mode?: SearchMode;
 	min_score?: number;
 }
+
+/** Documents processed at once per node; more wait `pending`. */
+const INGEST_CONCURRENCY = 2;
 
 const SEARCH_PARAMS = {
 	query: { type: "string", min: 1, max: 4000 },
@@ -351,6 +355,7 @@ const KnowledgeService: Schema<KnowledgeThis> = {
 
 	created(this: KnowledgeThis) {
 		this.index = new KnowledgeIndex();
+		this.ingestQueue = new IngestQueue(INGEST_CONCURRENCY, err => this.logger.error({ err }, "Document ingestion crashed"));
 		this.settingsCache = new SettingsCache(
 			() => this.broker.call("admin.currentSettings"),
 			() => defaultSettings(this.config)
