@@ -88,10 +88,6 @@ export class IngestQueue {
 		private readonly onError: (err: unknown) => void
 	) {}
 
-	get depth(): number {
-		return this.waiting.length + this.running;
-	}
-
 	push(task: () => Promise<void>): void {
 		this.waiting.push(task);
 		this.next();
