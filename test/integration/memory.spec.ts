@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { bearer, startApp, type TestApp } from "../helpers/app";
+import { bearer, startApp, storeOf, type TestApp } from "../helpers/app";
 import { until } from "../helpers/cluster";
 import { auditEntries, createOrgWithOwner, expectFieldProblems, roleHeaders, uid } from "../helpers/platform";
 
@@ -322,6 +322,25 @@ describe("runs with memory_enabled (§2)", () => {
 		const steps = (await api("get", `/runtime/runs/${plain.id}/steps`, h.owner)).body.items;
 		expect(steps.map((s: any) => s.type)).toEqual(["llm_call"]);
 		expect((await api("get", `/memory?agent_id=${off}`, h.owner)).body.total).toBe(0);
+	});
+});
+
+describe("several instances on one shared database", () => {
+	it("an instance mirrors the entries another instance wrote or deleted (search-index.memory event)", async () => {
+		const entry = await remember({ memory_type: "semantic", scope: "org", content: "Seahorses swim upright" });
+		const repo = await storeOf(app.broker).repository("memories");
+		// Another instance changed the shared store: this node's index learns it only from the event.
+		await repo.forOrg(entry.org_id).update(entry.id, { content: "Octopuses have three hearts" });
+		const svc: any = app.broker.getLocalService("memory");
+		const def = svc.schema.events["search-index.memory"];
+		const handler = typeof def === "function" ? def : Array.isArray(def) ? def[0] : def.handler;
+		await handler.call(svc, { nodeID: "another-node", params: { org_id: entry.org_id, upserted: [entry.id], removed: [] } });
+		expect((await search({ query: "octopuses hearts", search_mode: "keyword" })).body.items.map((i: any) => i.id)).toEqual([entry.id]);
+		await handler.call(svc, { nodeID: "another-node", params: { org_id: entry.org_id, upserted: [], removed: [entry.id] } });
+		expect((await search({ query: "octopuses hearts", search_mode: "keyword" })).body.items).toEqual([]);
+		// Its own announcements are ignored.
+		await handler.call(svc, { nodeID: app.broker.nodeID, params: { org_id: entry.org_id, upserted: [entry.id], removed: [] } });
+		expect((await search({ query: "octopuses hearts", search_mode: "keyword" })).body.items).toEqual([]);
 	});
 });
 
