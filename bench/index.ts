@@ -3,6 +3,8 @@ import { eventsBench } from "./events";
 import { coordinationBench } from "./coordination";
 import { gatewayBench } from "./gateway";
 import { guardsBench } from "./guards";
+import { knowledgeBench } from "./knowledge";
+import { memoryBench } from "./memory";
 import { runtimeBench } from "./runtime";
 import { workflowsBench } from "./workflows";
 import { schedulesBench } from "./schedules";
@@ -15,7 +17,9 @@ const SUITES: Record<string, () => Promise<void>> = {
 	chat: () => chatBench(),
 	schedules: () => schedulesBench(),
 	events: () => eventsBench(),
-	coordination: () => coordinationBench()
+	coordination: () => coordinationBench(),
+	memory: () => memoryBench(),
+	knowledge: () => knowledgeBench()
 };
 
 async function main() {

@@ -26,6 +26,17 @@ export interface AuditSpec {
 	resource?: string | null;
 }
 
+/** A route that also takes `multipart/form-data` (§0.1: only the document upload). */
+export interface MultipartSpec {
+	/** Form field carrying the file. */
+	file: string;
+	maxFileBytes: number;
+	/** Text fields the form may carry (documented in OpenAPI). */
+	fields: string[];
+	/** Fields required when the body is JSON instead (the validator checks them across the body). */
+	jsonRequired?: string[];
+}
+
 export interface OpenApiSpec {
 	summary: string;
 	/** Success status; default 200. 204 sends no body. */
@@ -39,6 +50,8 @@ export interface OpenApiSpec {
 	 * `"publication"` the publication's own limit per IP, the `:slug` naming an existing, enabled publication (§28).
 	 */
 	rateLimit?: "login" | "ip" | "publication";
+	/** The route also accepts this multipart form instead of a JSON body. */
+	multipart?: MultipartSpec;
 	/** Response media type when it is not JSON. */
 	produces?: string;
 }

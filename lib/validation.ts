@@ -106,7 +106,9 @@ export const email = (extra: Rule = {}): Rule => ({ type: "email", max: 254, ...
 export function withBodyChecks(rule: Record<string, unknown>, check: (body: Record<string, any>) => FieldProblem[]) {
 	return {
 		...rule,
-		custom: (value: unknown, errors: any[], _schema: unknown, _path: string, _parent: unknown, context: { data?: Record<string, any> }) => {
+		custom: (value: unknown, errors: any[], schema: unknown, path: string, parent: unknown, context: { data?: Record<string, any> }) => {
+			// The rule's own custom check (e.g. a display name's "not blank") still runs.
+			if (typeof rule.custom === "function") value = rule.custom(value, errors, schema, path, parent, context);
 			for (const p of check(context?.data ?? {})) errors.push({ type: "bodyCheck", field: p.field, message: p.message });
 			return value;
 		}

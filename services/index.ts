@@ -11,6 +11,7 @@ import CoordinationService from "./coordination/coordination.service";
 import CostService from "./cost/cost.service";
 import EventsService from "./events/events.service";
 import GovernanceService from "./governance/governance.service";
+import KnowledgeService from "./knowledge/knowledge.service";
 import LifecycleService from "./lifecycle/lifecycle.service";
 import MarketplaceService from "./marketplace/marketplace.service";
 import McpService from "./mcp/mcp.service";
@@ -19,6 +20,7 @@ import PromptsService from "./prompts/prompts.service";
 
 import PublicService from "./publish/public.service";
 import PublishService from "./publish/publish.service";
+import MemoryService from "./memory/memory.service";
 import ProvidersService from "./providers/providers.service";
 import RbacService from "./rbac/rbac.service";
 import RuntimeService from "./runtime/runtime.service";
@@ -41,6 +43,8 @@ export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	providers: ProvidersService,
 	tools: ToolsService,
 	mcp: McpService,
+	memory: MemoryService,
+	knowledge: KnowledgeService,
 	budgets: BudgetsService,
 	cost: CostService,
 	billing: BillingService,

@@ -8,6 +8,7 @@ import { maskSecrets } from "../secrets/mask";
 import { round6, type RunDoc, type StepDoc } from "../runtime/runs";
 import { conversationPrefix } from "./conversation";
 import { CoordinationTools } from "./coordination-tools";
+import { addRunContext, storeEpisodicMemory } from "./context-steps";
 import { Guards, type GovernanceDecision } from "./guards";
 
 type Message = { role: "system" | "user" | "assistant" | "tool"; content: string; tool_calls?: ToolCall[]; tool_call_id?: string; name?: string };
@@ -111,6 +112,7 @@ class RunLoop {
 			const messages = await this.rebuild(config);
 			let output = this.finalOutput ?? (await this.loop(config, tools, messages));
 			if (this.finalOutput === null) output = await this.checkOutput(output);
+			if (this.finalOutput === null) await storeEpisodicMemory(this.broker, run, config, this.input, maskSecrets(output, this.masks) as string);
 			await this.end("completed", { output: maskSecrets(output, this.masks) as string, error: null });
 		} catch (err) {
 			const stop = this.asStop(err);
@@ -193,6 +195,7 @@ class RunLoop {
 		const toolDefs = tools.filter(t => t.available).map(t => ({ name: t.name, description: t.description, input_schema: t.input_schema }));
 		const policy = outboundPolicy(await this.env.settings(), this.env.allowPrivateNetwork);
 		if (!this.inputChecked) await this.checkInput(messages);
+		await addRunContext({ broker: this.broker, run: this.run, config, input: this.input, steps: this.steps, messages, record: step => this.record({ index: this.index++, ...step }) });
 		if (this.guards.governed) this.streamTokens = !(await this.guards.check({ mode: this.run.mode, stage: "output", step_index: this.index, text: "" })).applies;
 		await this.runPendingCalls(messages, byName);
 		for (;;) {

@@ -13,6 +13,7 @@ import { PlatformMixin, type PlatformThis } from "../../mixins/platform.mixin";
 import { checkMediaType, parseJsonBody, readRawBody } from "./body";
 import { AliasIndex, sendResult, splitUrl, type Alias, type FoundAlias } from "./fast-reads";
 import { toHttpError } from "./http-error";
+import { isMultipart, readMultipart, withoutFileData } from "./multipart";
 import { HttpMetrics } from "./metrics";
 import { isPublicPath, publicActor, PublicGate } from "./public-gate";
 import { RateLimiter, setRateHeaders, WINDOW_SECONDS } from "./rate-limit";
@@ -367,10 +368,8 @@ const ApiService: Schema<ApiThis> = {
 			const params = req.$params as Record<string, any>;
 			if (!BODY_METHODS.has(req.method as string)) return;
 			if (req.$bodyError) throw req.$bodyError;
-			if (!req.$rawBody) checkMediaType(req);
-			const settings = await this.settingsCache.get();
-			const raw = req.$rawBody ?? (await readRawBody(req, settings.max_body_bytes));
-			const body = parseJsonBody(raw, req.headers["content-type"]);
+			const upload = action.openapi?.multipart;
+			const body = upload && isMultipart(req) ? await readMultipart(req, upload) : await this.readJsonBody(req);
 			const pathNames: string[] = (req.$alias?.keys ?? []).map((k: any) => k.name);
 			const queryNames = action.openapi?.query ?? [];
 			const merged: Record<string, any> = { ...body };
@@ -378,10 +377,17 @@ const ApiService: Schema<ApiThis> = {
 			for (const name of pathNames) merged[name] = params[name];
 			for (const key of Object.keys(params)) delete params[key];
 			Object.assign(params, merged);
-			ctx.meta.body = body;
+			ctx.meta.body = upload ? withoutFileData(body, upload) : body;
 			this.rejectNulls(action, merged);
 			const idempotencyKey = req.headers["idempotency-key"];
 			if (typeof idempotencyKey === "string") ctx.meta.idempotencyKey = idempotencyKey;
+		},
+
+		async readJsonBody(this: ApiThis, req: Req): Promise<Record<string, unknown>> {
+			if (!req.$rawBody) checkMediaType(req);
+			const settings = await this.settingsCache.get();
+			const raw = req.$rawBody ?? (await readRawBody(req, settings.max_body_bytes));
+			return parseJsonBody(raw, req.headers["content-type"]);
 		},
 
 		/** 400 for `null` on non-nullable fields, reported together with every other field problem (§0.6, §0.8). */

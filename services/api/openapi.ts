@@ -1,5 +1,5 @@
 import type { ServiceBroker } from "moleculer";
-import type { OpenApiSpec, RouteAccess } from "../../lib/route-meta";
+import type { MultipartSpec, OpenApiSpec, RouteAccess } from "../../lib/route-meta";
 
 type Json = Record<string, any>;
 
@@ -144,6 +144,12 @@ function securityOf(def: { access?: RouteAccess }): Json[] {
 	return [{ bearerAuth: [] }];
 }
 
+function multipartSchema(spec: MultipartSpec): Json {
+	const properties: Json = { [spec.file]: { type: "string", format: "binary", maxLength: spec.maxFileBytes } };
+	for (const field of spec.fields) properties[field] = { type: "string" };
+	return { type: "object", required: [spec.file], properties };
+}
+
 interface AliasLike {
 	method: string;
 	fullPath: string;
@@ -190,7 +196,10 @@ export function buildOpenApi(broker: ServiceBroker, aliases: AliasLike[], versio
 		};
 		if (method === "POST" || method === "PUT" || method === "PATCH") {
 			const bodyProps = Object.fromEntries(Object.entries(params).filter(([n]) => !pathNames.includes(n) && !queryNames.includes(n)));
-			operation.requestBody = { required: false, content: { "application/json": { schema: objectSchema(bodyProps) } } };
+			const jsonSchema = objectSchema(bodyProps);
+			if (meta.multipart?.jsonRequired) jsonSchema.required = [...(jsonSchema.required ?? []), ...meta.multipart.jsonRequired];
+			operation.requestBody = { required: false, content: { "application/json": { schema: jsonSchema } } };
+			if (meta.multipart) operation.requestBody.content["multipart/form-data"] = { schema: multipartSchema(meta.multipart) };
 		}
 		const status = String(meta.status ?? 200);
 		const schema = responseSchema(meta.response);

@@ -233,8 +233,9 @@ describe("runs, savings and summary (§11 rows 6, 7)", () => {
 	let plain: any[];
 
 	beforeAll(async () => {
-		routedAgent = await activeAgent({ max_tokens: 100 });
-		plainAgent = await activeAgent({ max_tokens: 100 });
+		// Without memory: recalled episodes would add context tokens to the second run of each agent.
+		routedAgent = await activeAgent({ max_tokens: 100, memory_enabled: false });
+		plainAgent = await activeAgent({ max_tokens: 100, memory_enabled: false });
 		rule = await createRule({ name: "Echo to free", agent_id: routedAgent.id, condition: { models: ["mock-echo"], max_input_tokens: 100 }, target_model: "mock-tools" });
 		routed = [await runToEnd(routedAgent.id, "twelve chars"), await runToEnd(routedAgent.id, "a somewhat longer input text")];
 		plain = [await runToEnd(plainAgent.id, "hello world!"), await runToEnd(plainAgent.id, "x".repeat(41))];

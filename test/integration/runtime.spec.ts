@@ -62,7 +62,7 @@ describe("Runtime through HTTP", () => {
 	}
 
 	test("a mock agent answers synchronously and its steps are recorded", async () => {
-		const agent = await activeAgent({ name: "echo-agent", model: "mock-echo", system_prompt: "Be brief." });
+		const agent = await activeAgent({ name: "echo-agent", model: "mock-echo", system_prompt: "Be brief.", memory_enabled: false });
 		const res = await app.http.post("/api/v1/runtime/runs").set(auth).send({ agent_id: agent.id, input: "hello world", wait: true });
 		expect(res.status).toBe(200);
 		expect(res.body).toMatchObject({ status: "completed", output: "hello world", mode: "production", trigger: "api", agent_version: 1, model: "mock-echo" });
@@ -94,7 +94,7 @@ describe("Runtime through HTTP", () => {
 	});
 
 	test("the SSE stream delivers status, steps, tokens and the terminal event in order", async () => {
-		const agent = await activeAgent({ name: "stream-agent", model: "mock-echo" });
+		const agent = await activeAgent({ name: "stream-agent", model: "mock-echo", memory_enabled: false });
 		const run = await app.http.post("/api/v1/runtime/runs").set(auth).send({ agent_id: agent.id, input: "SLEEP 300\none two three four" });
 		const stream = await readSse(`${app.url}/api/v1/runtime/runs/${run.body.id}/stream`, app.ownerKey);
 		expect(stream.status).toBe(200);
@@ -135,7 +135,7 @@ describe("Runtime through HTTP", () => {
 				safety_level: "safe"
 			});
 			expect(tool.status).toBe(201);
-			const agent = await activeAgent({ name: "weather-agent", model: "gpt-4o-mini", tools: [tool.body.id] });
+			const agent = await activeAgent({ name: "weather-agent", model: "gpt-4o-mini", tools: [tool.body.id], memory_enabled: false });
 			const res = await app.http.post("/api/v1/runtime/execute").set(auth).send({ agent_id: agent.id, input: "Weather in Paris?" });
 			expect(res.status).toBe(200);
 			expect(res.body).toMatchObject({ status: "completed", output: "It is 21 °C in Paris.", tokens_input: 250, tokens_output: 30 });
