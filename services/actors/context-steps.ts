@@ -1,6 +1,6 @@
 import type { ServiceBroker } from "moleculer";
 import { nowIso } from "../../lib/time";
-import type { RunDoc, StepDoc } from "../runtime/runs";
+import { isChatRun, type RunDoc, type StepDoc } from "../runtime/runs";
 
 /**
  * The context a run gathers before its first model call (§2 execution step 3): a `memory` step
@@ -105,7 +105,8 @@ function knowledgeText(output: { chunks: any[] }): string {
 
 /** §2 step 5: the `episodic` entry `Input: …\nOutput: …` (2,000 characters at most, importance 0.3). */
 export async function storeEpisodicMemory(broker: ServiceBroker, run: RunDoc, config: { memory_enabled?: boolean }, input: string, output: string): Promise<void> {
-	if (!config.memory_enabled || !available(broker, "memory.write")) return;
+	// A chat turn is already in its session's history, which the next turns receive whole (§19): no episode of it.
+	if (!config.memory_enabled || isChatRun(run) || !available(broker, "memory.write")) return;
 	try {
 		await broker.call("memory.write", {
 			org_id: run.org_id,

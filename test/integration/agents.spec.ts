@@ -556,7 +556,7 @@ describe("Agents (§1)", () => {
 			const b = await create({ tools: [tool] });
 			await promote(b.id, "testing");
 			const runnable: any[] = await app.broker.call("agents.listRunnable", {});
-			expect(runnable).toContainEqual({ org_id: ownerOrgId, agent_id: b.id, status: "testing", version: 1 });
+			expect(runnable).toContainEqual({ org_id: ownerOrgId, agent_id: b.id, name: b.name, status: "testing", version: 1 });
 			expect(runnable.find(r => r.agent_id === a.id)).toBeUndefined();
 			expect(((await app.broker.call("agents.usingTool", { org_id: ownerOrgId, tool_id: tool })) as string[]).sort()).toEqual([a.id, b.id].sort());
 			await app.broker.call("agents.detachToolEverywhere", { org_id: ownerOrgId, tool_id: tool });

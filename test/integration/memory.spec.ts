@@ -10,7 +10,6 @@ let h: Awaited<ReturnType<typeof roleHeaders>>;
 let agentA: string;
 let agentB: string;
 const events: { name: string; params: any }[] = [];
-const sharedSources = new Map<string, string[]>();
 
 const api = (method: "get" | "post" | "put" | "delete", path: string, auth: Record<string, string>, body?: object) => {
 	const r = app.http[method](`/api/v1${path}`).set(auth);
@@ -41,11 +40,6 @@ beforeAll(async () => {
 				events.push({ name: ctx.eventName, params: ctx.params });
 			}
 		}
-	});
-	// Coordination's share_memory (§6) is another module: a stand-in answers which agents share with whom.
-	app.broker.createService({
-		name: "coordination",
-		actions: { sharedMemorySources: { visibility: "public", handler: (ctx: any) => sharedSources.get(ctx.params.agent_id) ?? [] } }
 	});
 	agentA = await agent();
 	agentB = await agent();
@@ -261,12 +255,15 @@ describe("memory search", () => {
 		expect(plain).not.toContain(entries.otherAgent.id);
 		const withUser = await ids({ query: "warehouse Dutch office answers inventory", agent_id: support, end_user_id: "u-42" });
 		expect(withUser).toContain(entries.userPref.id);
-		sharedSources.set(support, [agentB]);
+		// A share_memory trust policy B → support lets support's searches read B's agent memory (§6).
+		const policy = await api("post", "/coordination/trust-policies", h.owner, { source_agent_id: agentB, target_agent_id: support, trust_level: "high", allowed_actions: ["share_memory"] });
+		expect(policy.status).toBe(201);
 		try {
 			expect(await ids({ query: "warehouse inventory private", agent_id: support })).toContain(entries.otherAgent.id);
 		} finally {
-			sharedSources.delete(support);
+			await api("delete", `/coordination/trust-policies/${policy.body.id}`, h.owner).expect(204);
 		}
+		expect(await ids({ query: "warehouse inventory private", agent_id: support })).not.toContain(entries.otherAgent.id);
 		const everything = await ids({ query: "warehouse Dutch office answers inventory" });
 		expect(everything).toEqual(expect.arrayContaining([entries.shipping.id, entries.userPref.id, entries.otherAgent.id, entries.orgWide.id]));
 	});
