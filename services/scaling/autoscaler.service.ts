@@ -7,6 +7,7 @@ import type { ReplicaStateDoc, ScalingRuleDoc } from "./model";
 
 interface AutoscalerThis extends PlatformThis {
 	timer: NodeJS.Timeout | null;
+	leaseTimer: NodeJS.Timeout | null;
 	soon: NodeJS.Timeout | null;
 	leading: boolean;
 	ticking: Promise<void> | null;
@@ -15,6 +16,9 @@ interface AutoscalerThis extends PlatformThis {
 
 /** Renews the leader key only while this node still holds it. */
 const RENEW_IF_MINE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
+
+/** The leader's lease outlives a slow evaluation (a dead node answers nothing for seconds); it is renewed on its own timer. */
+const leaseMs = (intervalMs: number) => Math.max(3 * intervalMs, 10_000);
 
 /** A node that does not take its placement this fast is dead or drowning: the next evaluation places again. */
 const PLACE_TIMEOUT_MS = 3_000;
@@ -55,7 +59,7 @@ const AutoscalerService: Schema<AutoscalerThis> = {
 		async holdLeadership(this: AutoscalerThis): Promise<boolean> {
 			const redis = this.platform.redis;
 			if (!redis) return true;
-			const ttl = String(this.config.scalingIntervalMs * 3);
+			const ttl = String(leaseMs(this.config.scalingIntervalMs));
 			const key = this.leaderKey();
 			const taken = await redis.set(key, this.broker.nodeID, "PX", Number(ttl), "NX");
 			if (taken === "OK") return true;
@@ -81,8 +85,12 @@ const AutoscalerService: Schema<AutoscalerThis> = {
 			return this.ticking as Promise<void>;
 		},
 
+		async renewLease(this: AutoscalerThis) {
+			this.leading = await this.holdLeadership().catch(() => false);
+		},
+
 		async evaluate(this: AutoscalerThis) {
-			this.leading = await this.holdLeadership();
+			await this.renewLease();
 			if (!this.leading || !(this.broker.registry as any).actions.isAvailable("scaling.plan")) return;
 			const [runnable, plan, load, settings, reports] = await Promise.all([
 				callIfPresent<{ org_id: string; agent_id: string }[]>(this.broker, "agents.listRunnable", {}, []),
@@ -126,6 +134,7 @@ const AutoscalerService: Schema<AutoscalerThis> = {
 
 	created(this: AutoscalerThis) {
 		this.timer = null;
+		this.leaseTimer = null;
 		this.soon = null;
 		this.leading = false;
 		this.ticking = null;
@@ -134,11 +143,14 @@ const AutoscalerService: Schema<AutoscalerThis> = {
 	started(this: AutoscalerThis) {
 		this.timer = setInterval(() => void this.tick(), this.config.scalingIntervalMs);
 		this.timer.unref();
+		this.leaseTimer = setInterval(() => void this.renewLease(), leaseMs(this.config.scalingIntervalMs) / 3);
+		this.leaseTimer.unref();
 		this.tickSoon();
 	},
 
 	async stopped(this: AutoscalerThis) {
 		if (this.timer) clearInterval(this.timer);
+		if (this.leaseTimer) clearInterval(this.leaseTimer);
 		if (this.soon) clearTimeout(this.soon);
 		await this.ticking;
 		// Hand the lead over at once instead of letting the lease run out.

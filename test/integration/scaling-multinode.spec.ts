@@ -81,16 +81,16 @@ describe("autoscaling across runtime nodes over Redis", () => {
 		const next = await until(async () => {
 			const now = await leader();
 			return now && now !== first ? now : null;
-		}, 30_000, "a new autoscaler");
+		}, 45_000, "a new autoscaler");
 		expect(survivors).toContain(next);
 		const killedAt = new Date().toISOString();
 		await burst(agent.id, 8);
 		const again = await until(async () => {
 			const m = await metricsOf(agent.id);
 			return m?.replicas >= 4 ? m : null;
-		}, 30_000, "replicas growing again");
+		}, 45_000, "replicas growing again");
 		for (const n of again.nodes) expect(survivors).toContain(n.node_id);
 		const events = (await http.get(`/api/v1/scaling/events?agent_id=${agent.id}&direction=up&created_after=${encodeURIComponent(killedAt)}`).set(auth)).body.items;
 		expect(events.length).toBeGreaterThan(0);
-	}, 180_000);
+	}, 240_000);
 });
