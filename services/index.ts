@@ -2,12 +2,14 @@ import type { ServiceSchema } from "moleculer";
 import ActorsService from "./actors/actors.service";
 import AdminService from "./admin/admin.service";
 import AgentsService from "./agents/agents.service";
+import AnalyticsService from "./analytics/analytics.service";
 import ApiService from "./api/api.service";
 import AuditService from "./audit/audit.service";
 import AuthService from "./auth/auth.service";
 import BudgetsService from "./budgets/budgets.service";
 import CostService from "./cost/cost.service";
 import GovernanceService from "./governance/governance.service";
+import IntelligenceService from "./intelligence/intelligence.service";
 import LifecycleService from "./lifecycle/lifecycle.service";
 import ProvidersService from "./providers/providers.service";
 import RbacService from "./rbac/rbac.service";
@@ -29,6 +31,8 @@ export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	governance: GovernanceService,
 	runtime: RuntimeService,
 	actors: ActorsService,
+	analytics: AnalyticsService,
+	intelligence: IntelligenceService,
 	auth: AuthService,
 	audit: AuditService,
 	api: ApiService

@@ -400,6 +400,18 @@ const RuntimeService: Schema<RuntimeThis> = {
 			}
 		},
 
+		/** A run and its steps (index ascending), or null: read once per finished run by analytics and intelligence. */
+		runDetail: {
+			visibility: "public",
+			params: { org_id: "string", run_id: "string" },
+			async handler(this: RuntimeThis, ctx: Context<{ org_id: string; run_id: string }>) {
+				const run = await this.repos.runs.forOrg(ctx.params.org_id).get(ctx.params.run_id);
+				if (!run) return null;
+				const steps = await this.repos.steps.forOrg(run.org_id).find({ run_id: run.id }, { sort: { index: 1 } });
+				return { run: presentRun(run), steps: steps.map(presentStep) };
+			}
+		},
+
 		/** One row per completed model call, for cost reports (§11). */
 		costRows: {
 			visibility: "public",
