@@ -9,10 +9,9 @@ import { UniqueViolation, type Filter, type Repository } from "../../lib/store";
 import { nowIso } from "../../lib/time";
 import { dateTime, query } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
-import { reportWindow } from "../cost/reports";
 import { ANALYTICS_SCHEMAS } from "./schemas";
 import {
-	agentHours, groupTotals, INTERVALS, METRICS, modelItems, runFigures, timeseries, toolItems, TOP_BY, topValue, TRIGGERS, type Metric
+	agentHours, groupTotals, reportWindow, INTERVALS, METRICS, modelItems, runFigures, timeseries, toolItems, TOP_BY, topValue, TRIGGERS, type Metric
 } from "./reports";
 import {
 	acceptedIncrements, finishedIncrements, hourOf, newRollup, sumRollups, TERMINAL_STATUSES, type Increment, type RollupDoc, type RollupKind, type RunLike, type StepLike
@@ -56,7 +55,7 @@ const AnalyticsService: Schema<AnalyticsThis> = {
 	name: "analytics",
 	mixins: [
 		StoreMixin({
-			analytics_rollups: [{ fields: ["id"], unique: true }, { fields: ["org_id", "kind", "hour"] }, { fields: ["hour"] }],
+			analytics_rollups: [{ fields: ["org_id", "kind", "hour"] }, { fields: ["hour"] }],
 			analytics_counted_runs: [{ fields: ["org_id", "run_id"], unique: true }]
 		})
 	],

@@ -1,4 +1,5 @@
 import { fieldError } from "../../lib/errors";
+import { parseIsoDateTime } from "../../lib/time";
 import { fromMicros, hourOf, quantile, sumRollups, type RollupDoc, type Totals } from "./rollups";
 
 export const METRICS = ["runs", "completed_runs", "failed_runs", "cost", "tokens", "latency_avg", "latency_p95", "error_rate"] as const;
@@ -10,6 +11,14 @@ export const MAX_BUCKETS = 1000;
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
+
+/** `start` (default 7 days before `end`) and `end` (default now) of §16/§17 reads; `start` ≥ `end` → 400. */
+export function reportWindow(q: { start?: string; end?: string }, now = new Date()): { start: string; end: string } {
+	const end = q.end ? (parseIsoDateTime(q.end) as Date) : now;
+	const start = q.start ? (parseIsoDateTime(q.start) as Date) : new Date(end.getTime() - 7 * DAY_MS);
+	if (start.getTime() >= end.getTime()) throw fieldError("start", "must be before end");
+	return { start: start.toISOString(), end: end.toISOString() };
+}
 
 const round4 = (n: number) => Math.round(n * 10000) / 10000;
 const num = (t: Totals, f: string) => t.n[f] ?? 0;

@@ -9,7 +9,7 @@ import type { Schema } from "../../lib/schema";
 import type { Repository } from "../../lib/store";
 import { dateTime, LIST_QUERY, listOptions, query, withBodyChecks } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
-import { reportWindow } from "../cost/reports";
+import { reportWindow } from "../analytics/reports";
 import { AnomalyJob } from "./anomaly-job";
 import {
 	ANOMALY_METRICS, ANOMALY_STATUSES, DIMENSIONS, EVALUATORS, INSIGHT_SEVERITIES, INSIGHT_TYPES, INTELLIGENCE_SCHEMAS, presentAnomaly,
