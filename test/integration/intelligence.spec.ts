@@ -175,6 +175,23 @@ describe("Intelligence through HTTP", () => {
 		expect((await app.http.get(`/api/v1/analytics/agents/${echo.id}`).set(auth)).body.avg_quality_score).toBe(expected);
 	});
 
+	test("scores feed the A/B metrics of lifecycle per variant", async () => {
+		const agent = await activeAgent({ name: "ab-quality", model: "mock-echo", description: "one" });
+		await app.http.put(`/api/v1/agents/${agent.id}`).set(auth).send({ description: "two" }).expect(200);
+		const abTest = (await app.http.post(`/api/v1/lifecycle/${agent.id}/ab-tests`).set(auth).send({ version_a: 1, version_b: 2, traffic_split: 50 }).expect(201)).body;
+		expect(abTest.metrics.a.avg_quality_score).toBeNull();
+		const scored: Record<string, number[]> = { a: [], b: [] };
+		for (let i = 0; i < 12 && (!scored.a.length || !scored.b.length); i++) {
+			const run = await execute(agent.id, `variant question number ${i} with several words`);
+			const ev = (await evaluate({ run_id: run.id })).body;
+			scored[run.ab_variant].push(ev.score);
+		}
+		const mean = (xs: number[]) => (xs.length ? Math.round((xs.reduce((s, x) => s + x, 0) / xs.length) * 10000) / 10000 : null);
+		const metrics = (await app.http.get(`/api/v1/lifecycle/ab-tests/${abTest.id}`).set(auth)).body.metrics;
+		expect([metrics.a.avg_quality_score, metrics.b.avg_quality_score]).toEqual([mean(scored.a), mean(scored.b)]);
+		expect(metrics.a.avg_quality_score).not.toBeNull();
+	});
+
 	test("anomaly detection on seeded hourly data: opens, emits, stays single, resolves after two normal hours", async () => {
 		const spiky = await activeAgent({ name: "spiky", model: "mock-echo", timeout_seconds: 30 });
 		const calm = await activeAgent({ name: "calm", model: "mock-echo" });
