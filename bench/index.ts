@@ -1,3 +1,4 @@
+import { analyticsBench } from "./analytics";
 import { gatewayBench } from "./gateway";
 import { guardsBench } from "./guards";
 import { runtimeBench } from "./runtime";
@@ -5,7 +6,8 @@ import { runtimeBench } from "./runtime";
 const SUITES: Record<string, () => Promise<void>> = {
 	gateway: () => gatewayBench(),
 	runtime: () => runtimeBench(),
-	guards: () => guardsBench()
+	guards: () => guardsBench(),
+	analytics: () => analyticsBench()
 };
 
 async function main() {

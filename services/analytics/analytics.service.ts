@@ -14,7 +14,7 @@ import {
 	agentHours, groupTotals, reportWindow, INTERVALS, METRICS, modelItems, runFigures, timeseries, toolItems, TOP_BY, topValue, TRIGGERS, type Metric
 } from "./reports";
 import {
-	acceptedIncrements, finishedIncrements, hourOf, newRollup, sumRollups, TERMINAL_STATUSES, type Increment, type RollupDoc, type RollupKind, type RunLike, type StepLike
+	acceptedIncrements, finishedIncrements, hourOf, newRollup, readRanges, sumRollups, TERMINAL_STATUSES, type Increment, type RollupDoc, type RollupKind, type RunLike, type StepLike
 } from "./rollups";
 
 /** A run the rollups already hold: accepted once, finished once (events may arrive twice). */
@@ -56,7 +56,7 @@ const AnalyticsService: Schema<AnalyticsThis> = {
 	mixins: [
 		StoreMixin({
 			analytics_rollups: [{ fields: ["org_id", "kind", "hour"] }, { fields: ["hour"] }],
-			analytics_counted_runs: [{ fields: ["org_id", "run_id"], unique: true }]
+			analytics_counted_runs: [{ fields: ["org_id", "run_id"], unique: true }, { fields: ["run_id"] }]
 		})
 	],
 	settings: { rest: "/analytics" },
@@ -109,8 +109,9 @@ const AnalyticsService: Schema<AnalyticsThis> = {
 			},
 			async handler(this: AnalyticsThis, ctx: Ctx) {
 				const window = reportWindow(ctx.params);
-				const docs = await this.rollups(ctx.meta.principal.org_id, "run", window, ctx.params, ctx.params.model);
-				return timeseries(ctx.params.metric as Metric, ctx.params.interval ?? "day", window.start, window.end, docs);
+				const interval = ctx.params.interval ?? "day";
+				const docs = await this.rollups(ctx.meta.principal.org_id, "run", window, ctx.params, ctx.params.model, interval === "hour");
+				return timeseries(ctx.params.metric as Metric, interval, window.start, window.end, docs);
 			}
 		},
 
@@ -225,7 +226,7 @@ const AnalyticsService: Schema<AnalyticsThis> = {
 			async handler(this: AnalyticsThis, ctx: Context<{ org_id?: string; agent_id?: string; start: string; end: string }>) {
 				const { org_id, agent_id, start, end } = ctx.params;
 				const scope = org_id ? this.repos.analytics_rollups.forOrg(org_id) : this.repos.analytics_rollups.platformWide();
-				const docs = await scope.find({ kind: "run", hour: { $gte: hourOf(start), $lt: end }, ...(agent_id ? { agent_id } : {}) });
+				const docs = await scope.find({ kind: "run", span: "hour", hour: { $gte: hourOf(start), $lt: end }, ...(agent_id ? { agent_id } : {}) });
 				return agentHours(docs);
 			}
 		}
@@ -234,10 +235,26 @@ const AnalyticsService: Schema<AnalyticsThis> = {
 	events: Object.fromEntries(RUN_EVENTS.map(name => [name, runEventHandler])),
 
 	methods: {
-		rollups(this: AnalyticsThis, orgId: string, kind: RollupKind, window: { start: string; end: string }, p: { agent_id?: string; mode?: string }, key?: string) {
-			const filter: Filter = { kind, hour: { $gte: hourOf(window.start), $lt: window.end }, ...exactFilters(p, ["agent_id", "mode"]) };
-			if (key !== undefined) filter.key = key;
-			return this.repos.analytics_rollups.forOrg(orgId).find(filter);
+		/** The rollups of a window: day documents for its whole days, hour documents for the rest (or hours only). */
+		async rollups(
+			this: AnalyticsThis,
+			orgId: string,
+			kind: RollupKind,
+			window: { start: string; end: string },
+			p: { agent_id?: string; mode?: string },
+			key?: string,
+			hoursOnly = false
+		): Promise<RollupDoc[]> {
+			const scope = this.repos.analytics_rollups.forOrg(orgId);
+			const ranges = hoursOnly ? [{ span: "hour", from: hourOf(window.start), to: window.end }] : readRanges(window.start, window.end);
+			const found = await Promise.all(
+				ranges.map(r => {
+					const filter: Filter = { kind, span: r.span, hour: { $gte: r.from, $lt: r.to }, ...exactFilters(p, ["agent_id", "mode"]) };
+					if (key !== undefined) filter.key = key;
+					return scope.find(filter);
+				})
+			);
+			return found.flat();
 		},
 
 		async agentCounts(this: AnalyticsThis, ctx: Ctx, orgId: string, agentId?: string) {

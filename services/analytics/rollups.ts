@@ -1,18 +1,22 @@
 import { createHash } from "node:crypto";
 
 /**
- * Hourly rollups of finished runs (§17). One document per org × hour × agent × mode × key, where
- * the key is the run's model (`run` rollups), the model of an LLM call (`model`) or a tool (`tool`).
- * Counters are integers (cost in micro-USD) so that sums never drift; reads add documents up.
+ * Rollups of runs (§17). One document per org × bucket × agent × mode × key, where the key is the
+ * run's model (`run` rollups), the model of an LLM call (`model`) or a tool (`tool`); each run adds
+ * to its hour's bucket and to its day's. Counters are integers (cost in micro-USD) so that sums
+ * never drift; a read adds up the day documents of the whole days of its window and the hour
+ * documents of the hours at its edges.
  */
 
 export type RollupKind = "run" | "model" | "tool";
+export type Span = "hour" | "day";
 
 export interface RollupDoc {
 	id: string;
 	org_id: string;
 	kind: RollupKind;
-	/** Start of the UTC hour in which the run was created. */
+	span: Span;
+	/** Start of the UTC hour (or day, for `day` documents) in which the run was created. */
 	hour: string;
 	agent_id: string;
 	mode: string;
@@ -102,14 +106,38 @@ export const TERMINAL_STATUSES = new Set(["completed", "failed", "cancelled", "b
 export const toMicros = (usd: number) => Math.round((usd ?? 0) * 1_000_000);
 export const fromMicros = (micros: number) => Math.round(micros) / 1_000_000;
 
-export const hourOf = (iso: string): string => {
-	const d = new Date(iso);
-	d.setUTCMinutes(0, 0, 0);
-	return d.toISOString();
-};
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
-const rollupId = (orgId: string, kind: RollupKind, hour: string, agentId: string, mode: string, key: string) =>
-	"rlp_" + createHash("sha1").update([orgId, kind, hour, agentId, mode, key].join("\u0000")).digest("base64url").slice(0, 24);
+export const hourOf = (iso: string): string => new Date(Math.floor(Date.parse(iso) / HOUR_MS) * HOUR_MS).toISOString();
+export const dayOf = (iso: string): string => new Date(Math.floor(Date.parse(iso) / DAY_MS) * DAY_MS).toISOString();
+
+const rollupId = (orgId: string, kind: RollupKind, span: Span, bucket: string, agentId: string, mode: string, key: string) =>
+	"rlp_" + createHash("sha1").update([orgId, kind, span, bucket, agentId, mode, key].join("\u0000")).digest("base64url").slice(0, 24);
+
+/** One query of a read: documents of `span` whose bucket starts in [from, to). */
+export interface ReadRange {
+	span: Span;
+	from: string;
+	to: string;
+}
+
+/**
+ * The documents a window [start, end) reads, at hour resolution (the hours holding `start` and
+ * `end` count whole): day documents for the whole days inside, hour documents for the edges.
+ */
+export function readRanges(start: string, end: string): ReadRange[] {
+	const from = Math.floor(Date.parse(start) / HOUR_MS) * HOUR_MS;
+	const to = Math.ceil(Date.parse(end) / HOUR_MS) * HOUR_MS;
+	const firstDay = Math.ceil(from / DAY_MS) * DAY_MS;
+	const lastDay = Math.floor(to / DAY_MS) * DAY_MS;
+	const iso = (ms: number) => new Date(ms).toISOString();
+	if (firstDay >= lastDay) return [{ span: "hour", from: iso(from), to: iso(to) }];
+	const ranges: ReadRange[] = [{ span: "day", from: iso(firstDay), to: iso(lastDay) }];
+	if (from < firstDay) ranges.push({ span: "hour", from: iso(from), to: iso(firstDay) });
+	if (lastDay < to) ranges.push({ span: "hour", from: iso(lastDay), to: iso(to) });
+	return ranges;
+}
 
 /** What one run adds to one rollup document. */
 export interface Increment {
@@ -123,14 +151,16 @@ class Increments {
 
 	add(kind: RollupKind, key: string, label: string | null, fields: Record<string, number>) {
 		const r = this.run;
-		const hour = hourOf(r.created_at);
-		const id = rollupId(r.org_id, kind, hour, r.agent_id, r.mode, key);
-		let entry = this.byId.get(id);
-		if (!entry) {
-			entry = { base: { id, org_id: r.org_id, kind, hour, agent_id: r.agent_id, mode: r.mode, key, label }, inc: {} };
-			this.byId.set(id, entry);
+		for (const span of ["hour", "day"] as const) {
+			const bucket = span === "hour" ? hourOf(r.created_at) : dayOf(r.created_at);
+			const id = rollupId(r.org_id, kind, span, bucket, r.agent_id, r.mode, key);
+			let entry = this.byId.get(id);
+			if (!entry) {
+				entry = { base: { id, org_id: r.org_id, kind, span, hour: bucket, agent_id: r.agent_id, mode: r.mode, key, label }, inc: {} };
+				this.byId.set(id, entry);
+			}
+			for (const [f, v] of Object.entries(fields)) if (v) entry.inc[f] = (entry.inc[f] ?? 0) + v;
 		}
-		for (const [f, v] of Object.entries(fields)) if (v) entry.inc[f] = (entry.inc[f] ?? 0) + v;
 	}
 }
 

@@ -1,4 +1,4 @@
-import { acceptedIncrements, finishedIncrements, LATENCY_BOUNDS, latencyBucket, newRollup, quantile, sumRollups } from "../../services/analytics/rollups";
+import { acceptedIncrements, finishedIncrements, LATENCY_BOUNDS, latencyBucket, newRollup, quantile, readRanges, sumRollups } from "../../services/analytics/rollups";
 import { bucketStarts, reportWindow, timeseries } from "../../services/analytics/reports";
 
 const run = (fields: Record<string, unknown> = {}) => ({
@@ -38,16 +38,29 @@ describe("analytics rollups", () => {
 			{ type: "approval", name: "t", status: "completed" }
 		];
 		const docs = [...acceptedIncrements(run()), ...finishedIncrements(run(), steps)].map(i => newRollup(i, "now"));
-		const runDocs = docs.filter(d => d.kind === "run");
+		const runDocs = docs.filter(d => d.kind === "run" && d.span === "hour");
 		expect(new Set(runDocs.map(d => d.id)).size).toBe(1);
 		expect(runDocs[0].hour).toBe("2026-03-04T05:00:00.000Z");
+		const dayDocs = docs.filter(d => d.kind === "run" && d.span === "day");
+		expect(dayDocs.map(d => d.hour)).toEqual(["2026-03-04T00:00:00.000Z", "2026-03-04T00:00:00.000Z"]);
+		expect(sumRollups(dayDocs).n).toEqual(sumRollups(runDocs).n);
 		const totals = sumRollups(runDocs);
 		expect(totals.n).toMatchObject({ runs: 1, completed: 1, tokens_input: 10, cost_micros: 123457, latency_count: 1, latency_sum: 420, tool_calls: 1 });
 		expect(totals.t).toEqual({ api: 1 });
-		expect(docs.find(d => d.kind === "tool")).toMatchObject({ key: "tool_1", label: "t", n: { calls: 1, denied: 1, approvals: 1 } });
-		expect(docs.find(d => d.kind === "model")).toMatchObject({ key: "mock-echo", label: "mock", n: { calls: 1, cost_micros: 123457 } });
+		expect(docs.find(d => d.kind === "tool" && d.span === "hour")).toMatchObject({ key: "tool_1", label: "t", n: { calls: 1, denied: 1, approvals: 1 } });
+		expect(docs.find(d => d.kind === "model" && d.span === "hour")).toMatchObject({ key: "mock-echo", label: "mock", n: { calls: 1, cost_micros: 123457 } });
 		// Blocked runs never ran: no latency sample.
-		expect(sumRollups(finishedIncrements(run({ status: "blocked", latency_ms: 0 }), []).map(i => newRollup(i, "now"))).n.latency_count).toBeUndefined();
+		expect(sumRollups(finishedIncrements(run({ status: "blocked", latency_ms: 0 }), []).map(i => newRollup(i, "now")).filter(d => d.span === "hour")).n.latency_count).toBeUndefined();
+	});
+
+	test("a window reads day documents for its whole days and hour documents at its edges", () => {
+		expect(readRanges("2026-01-01T05:30:00.000Z", "2026-01-04T02:10:00.000Z")).toEqual([
+			{ span: "day", from: "2026-01-02T00:00:00.000Z", to: "2026-01-04T00:00:00.000Z" },
+			{ span: "hour", from: "2026-01-01T05:00:00.000Z", to: "2026-01-02T00:00:00.000Z" },
+			{ span: "hour", from: "2026-01-04T00:00:00.000Z", to: "2026-01-04T03:00:00.000Z" }
+		]);
+		expect(readRanges("2026-01-01T00:00:00.000Z", "2026-01-03T00:00:00.000Z")).toEqual([{ span: "day", from: "2026-01-01T00:00:00.000Z", to: "2026-01-03T00:00:00.000Z" }]);
+		expect(readRanges("2026-01-01T05:30:00.000Z", "2026-01-01T23:10:00.000Z")).toEqual([{ span: "hour", from: "2026-01-01T05:00:00.000Z", to: "2026-01-02T00:00:00.000Z" }]);
 	});
 
 	test("windows and buckets", () => {
@@ -57,7 +70,7 @@ describe("analytics rollups", () => {
 		expect(bucketStarts("hour", "2026-01-01T00:30:00.000Z", "2026-01-01T02:00:00.000Z")).toEqual(["2026-01-01T00:00:00.000Z", "2026-01-01T01:00:00.000Z"]);
 		expect(bucketStarts("day", "2026-01-01T12:00:00.000Z", "2026-01-03T00:00:01.000Z")).toHaveLength(3);
 		expect(() => bucketStarts("hour", "2026-01-01T00:00:00.000Z", "2026-02-12T16:00:01.000Z")).toThrow();
-		const series = timeseries("latency_p95", "hour", "2026-03-04T04:00:00.000Z", "2026-03-04T06:30:00.000Z", finishedIncrements(run(), []).map(i => newRollup(i, "now")));
+		const series = timeseries("latency_p95", "hour", "2026-03-04T04:00:00.000Z", "2026-03-04T06:30:00.000Z", finishedIncrements(run(), []).map(i => newRollup(i, "now")).filter(d => d.span === "hour"));
 		expect(series.points.map(p => p.value)).toEqual([null, expect.any(Number), null]);
 	});
 });
