@@ -29,6 +29,9 @@ interface CountedRunDoc {
 
 interface AnalyticsThis extends PlatformThis {
 	repos: { analytics_rollups: Repository<RollupDoc>; analytics_counted_runs: Repository<CountedRunDoc> };
+	/** Runs that ended from here on are not yet known to have been swept. */
+	sweptUntil: number;
+	sweepTimers: NodeJS.Timeout[];
 	[k: string]: any;
 }
 
@@ -41,6 +44,11 @@ const COMMON = {
 	mode: query({ type: "enum", values: ["production", "test"] })
 };
 const { agent_id: _agentId, ...COMMON_NO_AGENT } = COMMON;
+/** The first sweep looks this far back; later ones overlap the previous by SWEEP_OVERLAP_MS. */
+const FIRST_SWEEP_LOOKBACK_MS = 3_600_000;
+const SWEEP_INTERVAL_MS = 60_000;
+const SWEEP_OVERLAP_MS = 60_000;
+const SWEEP_PAGE = 1000;
 const RUN_EVENTS = ["run.queued", "run.started", "run.awaiting_approval", "run.completed", "run.failed", "run.cancelled", "run.blocked"];
 
 const runEventHandler = {
@@ -273,7 +281,7 @@ const AnalyticsService: Schema<AnalyticsThis> = {
 		 * Counts a run once when first seen and once more when it ends, whatever order and however often
 		 * its events arrive: a marker per run (unique per org) records both.
 		 */
-		async countRun(this: AnalyticsThis, ctx: Context, run: RunLike, steps?: StepLike[]) {
+		async countRun(this: AnalyticsThis, ctx: Context | null, run: RunLike, steps?: StepLike[]) {
 			const counted = this.repos.analytics_counted_runs.forOrg(run.org_id);
 			try {
 				await counted.insert({ id: newId("acr"), run_id: run.id, finished: false });
@@ -286,11 +294,36 @@ const AnalyticsService: Schema<AnalyticsThis> = {
 			if (!claimed) return { counted: false };
 			let runSteps = steps;
 			if (!runSteps) {
-				const detail: any = await callIfPresent(this.broker, "runtime.runDetail", { org_id: run.org_id, run_id: run.id }, null, ctx);
+				const detail: any = await callIfPresent(this.broker, "runtime.runDetail", { org_id: run.org_id, run_id: run.id }, null, ctx ?? undefined);
 				runSteps = detail?.steps ?? [];
 			}
 			await this.apply(run.org_id, finishedIncrements(run, runSteps as StepLike[]));
 			return { counted: true };
+		},
+
+		/**
+		 * Counts runs whose end event this node never received (it was down, or the bus dropped it):
+		 * every run that ended since the last sweep and holds no finished marker yet.
+		 */
+		async sweep(this: AnalyticsThis) {
+			if (!(this.broker.registry as any).actions.isAvailable("runtime.finishedBetween")) return { counted: 0 };
+			const until = Date.now() - 5_000;
+			let since = new Date(this.sweptUntil - SWEEP_OVERLAP_MS).toISOString();
+			let counted = 0;
+			for (;;) {
+				const runs: RunLike[] = await this.broker.call("runtime.finishedBetween", { since, until: new Date(until).toISOString(), limit: SWEEP_PAGE });
+				const byOrg = new Map<string, RunLike[]>();
+				for (const run of runs) byOrg.set(run.org_id, [...(byOrg.get(run.org_id) ?? []), run]);
+				for (const [orgId, list] of byOrg) {
+					const known = await this.repos.analytics_counted_runs.forOrg(orgId).find({ run_id: { $in: list.map(r => r.id) }, finished: true });
+					const done = new Set(known.map(k => k.run_id));
+					for (const run of list) if (!done.has(run.id) && (await this.countRun(null, run)).counted) counted++;
+				}
+				if (runs.length < SWEEP_PAGE) break;
+				since = (runs[runs.length - 1] as any).completed_at;
+			}
+			this.sweptUntil = until;
+			return { counted };
 		},
 
 		/** `$inc` into each rollup, creating it when missing (a concurrent creation is retried as an update). */
@@ -307,6 +340,17 @@ const AnalyticsService: Schema<AnalyticsThis> = {
 				}
 			}
 		}
+	},
+
+	started(this: AnalyticsThis) {
+		this.sweptUntil = Date.now() - FIRST_SWEEP_LOOKBACK_MS;
+		const sweep = () => this.sweep().catch((err: unknown) => this.logger.warn({ err }, "Analytics catch-up sweep failed"));
+		this.sweepTimers = [setTimeout(sweep, 5_000), setInterval(sweep, SWEEP_INTERVAL_MS)];
+		this.sweepTimers.forEach(t => t.unref());
+	},
+
+	stopped(this: AnalyticsThis) {
+		this.sweepTimers?.forEach(t => clearTimeout(t));
 	}
 };
 

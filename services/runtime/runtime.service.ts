@@ -74,7 +74,7 @@ export const actorName = (agentId: string) => `agent-actor.${agentId}`;
 const RuntimeService: Schema<RuntimeThis> = {
 	name: "runtime",
 	mixins: [StoreMixin({
-		runs: [{ fields: ["agent_id"] }, { fields: ["status"] }, { fields: ["created_at"] }],
+		runs: [{ fields: ["agent_id"] }, { fields: ["status"] }, { fields: ["created_at"] }, { fields: ["completed_at"] }],
 		steps: [{ fields: ["run_id", "index"], unique: true }, { fields: ["run_id"] }],
 		idempotency: [{ fields: ["org_id", "key"], unique: true }]
 	})],
@@ -409,6 +409,17 @@ const RuntimeService: Schema<RuntimeThis> = {
 				if (!run) return null;
 				const steps = await this.repos.steps.forOrg(run.org_id).find({ run_id: run.id }, { sort: { index: 1 } });
 				return { run: presentRun(run), steps: steps.map(presentStep) };
+			}
+		},
+
+		/** Runs of every org that ended in [since, until), oldest first: analytics catches up on missed run events. */
+		finishedBetween: {
+			visibility: "public",
+			params: { since: "string", until: "string", limit: { type: "number", integer: true, min: 1, max: 5000, optional: true } },
+			async handler(this: RuntimeThis, ctx: Context<{ since: string; until: string; limit?: number }>) {
+				const { since, until, limit } = ctx.params;
+				const runs = await this.repos.runs.platformWide().find({ completed_at: { $gte: since, $lt: until } }, { sort: { completed_at: 1, id: 1 }, limit: limit ?? 1000 });
+				return runs.map(presentRun);
 			}
 		},
 

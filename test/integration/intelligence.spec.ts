@@ -1,7 +1,7 @@
 import { startFakeOpenAI, type FakeLlm } from "../fixtures/fake-llm";
 import { bearer, startApp, type TestApp } from "../helpers/app";
 import { until } from "../helpers/cluster";
-import { createOrgWithOwner, expectFieldProblems, keyWithRoles } from "../helpers/platform";
+import { auditEntries, createOrgWithOwner, expectFieldProblems, keyWithRoles } from "../helpers/platform";
 
 const HOUR = 3_600_000;
 
@@ -73,6 +73,9 @@ describe("Intelligence through HTTP", () => {
 		const toolEval = (await evaluate({ run_id: failedTool.id, evaluator: "heuristic" })).body;
 		expect(toolEval.dimensions).toEqual({ relevance, accuracy: 0.5, safety: 1, helpfulness });
 		expect(toolEval.score).toBe(Math.round(((relevance + 0.5 + 1 + helpfulness) / 4) * 10000) / 10000);
+
+		const audit = await auditEntries(app, app.ownerKey, { action: "evaluation.create" });
+		expect(audit.map(a => a.resource_id)).toEqual(expect.arrayContaining([res.body.id, toolEval.id]));
 
 		const guarded = await activeAgent({ name: "guarded-quality", model: "mock-echo" });
 		await app.http.post("/api/v1/governance/policies").set(auth).send({ name: "redactor", agent_id: guarded.id, rules: [{ type: "content_filter", block_patterns: ["secretword"], action: "redact" }] }).expect(201);
