@@ -55,8 +55,8 @@ function evaluateProblems(body: Record<string, any>) {
 	const evaluator = body.evaluator ?? "heuristic";
 	if (evaluator === "llm_judge" && (typeof body.judge_model !== "string" || !body.judge_model)) problems.push({ field: "judge_model", message: "is required for the llm_judge evaluator" });
 	if (evaluator === "human") {
-		if (body.score === undefined) problems.push({ field: "score", message: "is required for the human evaluator" });
-		if (body.dimensions === undefined) problems.push({ field: "dimensions", message: "is required for the human evaluator" });
+		if (body.score == null) problems.push({ field: "score", message: "is required for the human evaluator" });
+		if (body.dimensions == null) problems.push({ field: "dimensions", message: "is required for the human evaluator" });
 		const dims = body.dimensions;
 		const complete = dims && typeof dims === "object" && DIMENSIONS.every(d => typeof dims[d] === "number" && dims[d] >= 0 && dims[d] <= 1);
 		if (complete && typeof body.score === "number" && Math.abs(body.score - meanOf(dims)) > 0.01) {

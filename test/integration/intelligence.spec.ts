@@ -92,6 +92,7 @@ describe("Intelligence through HTTP", () => {
 		expect(ok.body).toMatchObject({ evaluator: "human", score: 0.7, dimensions: dims, rationale: "fine" });
 		expectFieldProblems(await evaluate({ run_id: run.id, evaluator: "human", score: 0.75, dimensions: dims }), null, ["score"]);
 		expectFieldProblems(await evaluate({ run_id: run.id, evaluator: "human" }), null, ["score", "dimensions"]);
+		expectFieldProblems(await evaluate({ run_id: run.id, evaluator: "human", score: null, dimensions: null }), null, ["score", "dimensions"]);
 		expectFieldProblems(await evaluate({ run_id: run.id, evaluator: "human", score: 2, dimensions: { ...dims, safety: -1 } }), null, ["score", "dimensions.safety"]);
 		expectFieldProblems(await evaluate({ evaluator: "oracle" }), null, ["run_id", "evaluator"]);
 		expectFieldProblems(await evaluate({ run_id: run.id, evaluator: "llm_judge" }), null, ["judge_model"]);
