@@ -1,6 +1,7 @@
 import { chatBench } from "./chat";
 import { eventsBench } from "./events";
 import { coordinationBench } from "./coordination";
+import { analyticsBench } from "./analytics";
 import { gatewayBench } from "./gateway";
 import { guardsBench } from "./guards";
 import { knowledgeBench } from "./knowledge";
@@ -19,7 +20,8 @@ const SUITES: Record<string, () => Promise<void>> = {
 	events: () => eventsBench(),
 	coordination: () => coordinationBench(),
 	memory: () => memoryBench(),
-	knowledge: () => knowledgeBench()
+	knowledge: () => knowledgeBench(),
+	analytics: () => analyticsBench()
 };
 
 async function main() {

@@ -2,6 +2,7 @@ import type { ServiceSchema } from "moleculer";
 import ActorsService from "./actors/actors.service";
 import AdminService from "./admin/admin.service";
 import AgentsService from "./agents/agents.service";
+import AnalyticsService from "./analytics/analytics.service";
 import ApiService from "./api/api.service";
 import AuditService from "./audit/audit.service";
 import AuthService from "./auth/auth.service";
@@ -12,6 +13,7 @@ import CostService from "./cost/cost.service";
 import EventsService from "./events/events.service";
 import GovernanceService from "./governance/governance.service";
 import KnowledgeService from "./knowledge/knowledge.service";
+import IntelligenceService from "./intelligence/intelligence.service";
 import LifecycleService from "./lifecycle/lifecycle.service";
 import MarketplaceService from "./marketplace/marketplace.service";
 import McpService from "./mcp/mcp.service";
@@ -66,6 +68,8 @@ export const SERVICE_SCHEMAS: Record<string, ServiceSchema<any, any, any>> = {
 	schedules: SchedulesService,
 	// Fires schedule ticks; run it on any number of nodes (gateway and runtime nodes), each tick fires once.
 	scheduler: SchedulerService,
+	analytics: AnalyticsService,
+	intelligence: IntelligenceService,
 	auth: AuthService,
 	audit: AuditService,
 	api: ApiService

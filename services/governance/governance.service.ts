@@ -428,6 +428,19 @@ const GovernanceService: Schema<GovernanceThis> = {
 			}
 		},
 
+		/** Counts for analytics and intelligence: pending approvals (optionally of one agent), violations of one run. */
+		counts: {
+			visibility: "public",
+			params: { org_id: "string", agent_id: { type: "string", optional: true }, run_id: { type: "string", optional: true } },
+			async handler(this: GovernanceThis, ctx: Context<{ org_id: string; agent_id?: string; run_id?: string }>) {
+				const { org_id, agent_id, run_id } = ctx.params;
+				return {
+					pending_approvals: await this.repos.gov_approvals.forOrg(org_id).count({ status: "pending", ...(agent_id ? { agent_id } : {}) }),
+					run_violations: run_id ? await this.repos.gov_violations.forOrg(org_id).count({ run_id }) : 0
+				};
+			}
+		},
+
 		/** Marks pending approvals past `expires_at` as expired (the timer calls it every few seconds). */
 		expireDue: {
 			visibility: "public",

@@ -52,6 +52,8 @@ export interface RawMetrics {
 	avg_latency_ms: number;
 	avg_cost_usd: number;
 	avg_tokens: number;
+	/** From intelligence's evaluations of the variant's runs; null without any. */
+	avg_quality_score?: number | null;
 }
 
 export const EMPTY_METRICS: RawMetrics = { runs: 0, completed: 0, failed: 0, avg_latency_ms: 0, avg_cost_usd: 0, avg_tokens: 0 };
@@ -79,7 +81,7 @@ export function variantMetrics(version: number, raw: Partial<RawMetrics> | null 
 		avg_latency_ms: m.avg_latency_ms,
 		avg_cost_usd: m.avg_cost_usd,
 		avg_tokens: m.avg_tokens,
-		avg_quality_score: null
+		avg_quality_score: m.avg_quality_score ?? null
 	};
 }
 

@@ -414,8 +414,14 @@ const LifecycleService: Schema<LifecycleThis> = {
 			return errors.conflict("AB_TEST_ALREADY_RUNNING", "The agent already has a running A/B test: stop it first", { agent_id: agentId });
 		},
 
-		metricsOf(this: LifecycleThis, ctx: Context, doc: AbTestDoc): Promise<AbMetrics> {
-			return callIfPresent<AbMetrics>(this.broker, "runtime.abMetrics", { org_id: doc.org_id, ab_test_id: doc.id }, null, ctx);
+		async metricsOf(this: LifecycleThis, ctx: Context, doc: AbTestDoc): Promise<AbMetrics> {
+			const ids = { org_id: doc.org_id, ab_test_id: doc.id };
+			const [runs, scores] = await Promise.all([
+				callIfPresent<AbMetrics>(this.broker, "runtime.abMetrics", ids, null, ctx),
+				callIfPresent<{ a: number | null; b: number | null } | null>(this.broker, "intelligence.abScores", ids, null, ctx)
+			]);
+			if (!runs || !scores) return runs;
+			return { ...runs, a: { ...runs.a, avg_quality_score: scores.a }, b: { ...runs.b, avg_quality_score: scores.b } } as AbMetrics;
 		},
 
 		/** running → `status` (compare-and-set); the ended test, or null when it was no longer running. */

@@ -60,7 +60,7 @@ const chatSessionOf = (run: RunDoc) => (isChatRun(run) && run.session_id ? { ses
 const RuntimeService: Schema<RuntimeThis> = {
 	name: "runtime",
 	mixins: [StoreMixin({
-		runs: [{ fields: ["agent_id"] }, { fields: ["status"] }, { fields: ["created_at"] }],
+		runs: [{ fields: ["agent_id"] }, { fields: ["status"] }, { fields: ["created_at"] }, { fields: ["completed_at"] }],
 		steps: [{ fields: ["run_id", "index"], unique: true }, { fields: ["run_id"] }],
 		idempotency: IDEMPOTENCY_INDEXES
 	})],
@@ -385,6 +385,29 @@ const RuntimeService: Schema<RuntimeThis> = {
 					};
 				};
 				return { a: of("a"), b: of("b") };
+			}
+		},
+
+		/** A run and its steps (index ascending), or null: read once per finished run by analytics and intelligence. */
+		runDetail: {
+			visibility: "public",
+			params: { org_id: "string", run_id: "string" },
+			async handler(this: RuntimeThis, ctx: Context<{ org_id: string; run_id: string }>) {
+				const run = await this.repos.runs.forOrg(ctx.params.org_id).get(ctx.params.run_id);
+				if (!run) return null;
+				const steps = await this.repos.steps.forOrg(run.org_id).find({ run_id: run.id }, { sort: { index: 1 } });
+				return { run: presentRun(run), steps: steps.map(presentStep) };
+			}
+		},
+
+		/** Runs of every org that ended in [since, until), oldest first: analytics catches up on missed run events. */
+		finishedBetween: {
+			visibility: "public",
+			params: { since: "string", until: "string", limit: { type: "number", integer: true, min: 1, max: 5000, optional: true } },
+			async handler(this: RuntimeThis, ctx: Context<{ since: string; until: string; limit?: number }>) {
+				const { since, until, limit } = ctx.params;
+				const runs = await this.repos.runs.platformWide().find({ completed_at: { $gte: since, $lt: until } }, { sort: { completed_at: 1, id: 1 }, limit: limit ?? 1000 });
+				return runs.map(presentRun);
 			}
 		},
 
