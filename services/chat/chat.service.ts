@@ -9,6 +9,7 @@ import { nowIso } from "../../lib/time";
 import { LIST_QUERY, listOptions, query } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
 import { isChatRun } from "../runtime/runs";
+import { answerAsEventStream } from "../runtime/stream";
 import { Conversations, type Sent } from "./conversations";
 import {
 	MESSAGE_ROLES, MESSAGE_SCHEMA, MESSAGE_STATUSES, presentMessage, presentSession, REPLY_WAIT_MS, SESSION_SCHEMA, SESSION_STATUSES,
@@ -28,7 +29,6 @@ const NOT_RUNNABLE = new Set(["suspended", "archived"]);
 const END_USER_RULE = { type: "string", min: 1, max: 128, optional: true, nullable: true };
 const TITLE_RULE = { type: "string", max: 200, optional: true, nullable: true };
 const CONTENT_RULE = { type: "string", min: 1, max: 32000 };
-const SSE_HEADERS = { "Cache-Control": "no-cache", Connection: "keep-alive", "X-Accel-Buffering": "no" };
 
 const ChatService: Schema<ChatThis> = {
 	name: "chat",
@@ -346,8 +346,7 @@ const ChatService: Schema<ChatThis> = {
 
 		async openStream(this: ChatThis, ctx: Ctx, sent: Sent) {
 			ctx.meta.$statusCode = 200;
-			ctx.meta.$responseType = "text/event-stream";
-			ctx.meta.$responseHeaders = SSE_HEADERS;
+			answerAsEventStream(ctx.meta);
 			return this.conversations.stream(sent);
 		},
 

@@ -11,7 +11,7 @@ import { defaultSettings, SettingsCache } from "../../lib/settings";
 import type { Repository } from "../../lib/store";
 import { CREATED_RANGE_QUERY, displayName, LIST_QUERY, listOptions, query, withBodyChecks, withCreatedRange } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
-import { RunHub, SseStream, type RunEvent } from "../runtime/stream";
+import { answerAsEventStream, RunHub, SseStream, type RunEvent } from "../runtime/stream";
 import { encryptValue } from "../secrets/vault";
 import { BUILTIN_TYPES, EVENT_CATALOGUE, isReservedType, patternMatches } from "./catalogue";
 import { EventLog, type BusSeenDoc } from "./event-log";
@@ -264,8 +264,7 @@ const EventsService: Schema<EventsThis> = {
 			params: { event_type: query({ type: "string", pattern: TYPE_PATTERN }) },
 			handler(this: EventsThis, ctx: Ctx) {
 				const pattern: string = ctx.params.event_type ?? "*";
-				ctx.meta.$responseType = "text/event-stream";
-				ctx.meta.$responseHeaders = { "Cache-Control": "no-cache", Connection: "keep-alive", "X-Accel-Buffering": "no" };
+				answerAsEventStream(ctx.meta);
 				const sse = new SseStream();
 				const unsubscribe = this.hub.subscribe(ctx.meta.principal.org_id, (e: RunEvent) => {
 					if (patternMatches(pattern, (e.data as PresentedEvent).event_type)) sse.send("event", e.data);

@@ -16,7 +16,7 @@ import {
 	ACTIVE_STATUSES, capPayload, isChatRun, presentRun, presentStep, resolveMode, round6, RUN_QUERY, RUN_SCHEMA, runFilter, STEP_SCHEMA, TERMINAL,
 	type RunDoc, type RunMode, type RunStatus, type StepDoc, type Trigger
 } from "./runs";
-import { RunHub, SseStream, type RunEvent } from "./stream";
+import { answerAsEventStream, RunHub, SseStream, type RunEvent } from "./stream";
 
 interface RuntimeThis extends PlatformThis {
 	repos: { runs: Repository<RunDoc>; steps: Repository<StepDoc>; idempotency: Repository<IdempotencyDoc> };
@@ -159,8 +159,7 @@ const RuntimeService: Schema<RuntimeThis> = {
 			params: { run_id: "string" },
 			async handler(this: RuntimeThis, ctx: Ctx) {
 				const run = await this.requireRun(ctx.meta.principal.org_id, ctx.params.run_id);
-				ctx.meta.$responseType = "text/event-stream";
-				ctx.meta.$responseHeaders = { "Cache-Control": "no-cache", Connection: "keep-alive", "X-Accel-Buffering": "no" };
+				answerAsEventStream(ctx.meta);
 				return this.openStream(run);
 			}
 		},

@@ -30,6 +30,12 @@ export class RunHub {
 const KEEP_ALIVE_MS = 15_000;
 
 /** A text/event-stream body: numbered events, keep-alive comments during silence (§0.13). */
+/** Makes an action's answer an SSE stream (§0.13): its media type, no caching, no proxy buffering. */
+export function answerAsEventStream(meta: { $responseType?: string; $responseHeaders?: Record<string, string> }): void {
+	meta.$responseType = "text/event-stream";
+	meta.$responseHeaders = { "Cache-Control": "no-cache", Connection: "keep-alive", "X-Accel-Buffering": "no" };
+}
+
 export class SseStream {
 	readonly body = new PassThrough();
 	private n = 0;

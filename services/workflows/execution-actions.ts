@@ -3,7 +3,7 @@ import * as errors from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { nowIso } from "../../lib/time";
 import { LIST_QUERY, listOptions, query } from "../../lib/validation";
-import { SseStream, type RunEvent } from "../runtime/stream";
+import { answerAsEventStream, SseStream, type RunEvent } from "../runtime/stream";
 import { withIdempotency } from "../../lib/idempotency";
 import { cancelStepRun } from "./step-runs";
 import { stepEvent, terminalEvent, type StepTotals, type StreamEvent } from "./journal";
@@ -120,8 +120,7 @@ export const ExecutionActions: Partial<ServiceSchema<any, Record<string, any>, a
 			params: { execution_id: "string" },
 			async handler(this: WorkflowsThis, ctx: Ctx) {
 				const doc = await this.requireExecution(ctx.meta.principal.org_id, ctx.params.execution_id);
-				ctx.meta.$responseType = "text/event-stream";
-				ctx.meta.$responseHeaders = { "Cache-Control": "no-cache", Connection: "keep-alive", "X-Accel-Buffering": "no" };
+				answerAsEventStream(ctx.meta);
 				return this.openStream(doc);
 			}
 		},
