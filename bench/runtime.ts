@@ -24,9 +24,10 @@ async function ownerOf(broker: ServiceBroker): Promise<Principal> {
 	return broker.call("auth.authenticate", { token: key });
 }
 
-async function activeAgent(broker: ServiceBroker, principal: Principal, name: string): Promise<string> {
+/** The control plane alone: memory recall and episodic writes (on by default, §1) are measured separately. */
+async function activeAgent(broker: ServiceBroker, principal: Principal, name: string, memory = false): Promise<string> {
 	const meta = { principal };
-	const agent: any = await broker.call("agents.createAgent", { name, model: "mock-echo" }, { meta });
+	const agent: any = await broker.call("agents.createAgent", { name, model: "mock-echo", memory_enabled: memory }, { meta });
 	for (const target_state of ["testing", "active"]) await broker.call("lifecycle.promote", { agent_id: agent.id, target_state }, { meta });
 	return agent.id;
 }
@@ -90,11 +91,16 @@ export async function runtimeBench(): Promise<void> {
 	const single = await node({ storeKind: "nedb", dataDir }, env);
 	try {
 		const owner = await ownerOf(single);
+		// One replica runs one run at a time (§15): size the agent for the node, as an operator would.
+		await single.call("admin.updateSettings", { default_agent_replicas: 64 }, { meta: { principal: owner } });
 		const agent = await activeAgent(single, owner, "bench-single");
+		const remembering = await activeAgent(single, owner, "bench-memory", true);
 		const floor = await baseline(single, undefined, 500);
 		const local = await overhead(single, owner, agent, 500);
 		console.log(`  no-op action call, in process     p50 ${ms(percentile(floor, 50))}  p99 ${ms(percentile(floor, 99))}`);
 		console.log(`  run overhead, one process         p50 ${ms(percentile(local, 50))}  p99 ${ms(percentile(local, 99))}  (target p50 < 5 ms)`);
+		const withMemory = await overhead(single, owner, remembering, 200);
+		console.log(`  same with memory_enabled          p50 ${ms(percentile(withMemory, 50))}  p99 ${ms(percentile(withMemory, 99))}  (recall step + episodic write)`);
 		const rate = await throughput(single, owner, agent, 3000);
 		console.log(`  completed runs/s, one node        ${rate.toFixed(0)}  (target >= 500)`);
 	} finally {
