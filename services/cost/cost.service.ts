@@ -26,7 +26,7 @@ import {
 	type RecommendationDoc,
 	type RecommendationRunDoc
 } from "./model";
-import { costSummary, recommend, reportWindow, REPORT_WINDOW_DAYS, savingsReport, usageByAgent, type CostRow, type PricedModel } from "./reports";
+import { costSummary, recommend, reportWindow, REPORT_WINDOW_DAYS, savingsReport, usageByAgent, withQuality, type CostRow, type PricedModel } from "./reports";
 
 interface CostThis extends PlatformThis {
 	repos: {
@@ -336,7 +336,9 @@ const CostService: Schema<CostThis> = {
 				const found = recommend(usage, current, candidates);
 				if (!found) continue;
 				kept.add(usage.agent_id);
-				const fields = { current_model: usage.model, ...found };
+				// Quality evaluations (§16) tell whether the agent has room to trade quality for cost.
+				const quality = await callIfPresent<number | null>(this.broker, "intelligence.averageScore", { org_id: orgId, agent_id: usage.agent_id, ...window }, null, ctx);
+				const fields = { current_model: usage.model, ...found, reason: withQuality(found.reason, quality) };
 				const existing = await recs.findOne({ agent_id: usage.agent_id });
 				if (existing) await recs.update(existing.id, fields);
 				else await recs.insert({ id: newId("rec"), agent_id: usage.agent_id, ...fields });

@@ -163,3 +163,9 @@ export function recommend(usage: AgentUsage, current: PricedModel | null, candid
 			`${best.model.id} (same provider) would have cost ${fromMicros(toMicros(best.cost))} USD instead of ${fromMicros(toMicros(currentCost))} USD for the same tokens`
 	};
 }
+
+/** The recommendation's reason with the agent's average quality score over the same window, when it has evaluations. */
+export function withQuality(reason: string, averageScore: number | null): string {
+	if (averageScore === null) return reason;
+	return `${reason}; its evaluated runs average a quality score of ${averageScore.toFixed(2)}: compare it on the suggested model (an A/B test) before switching`;
+}

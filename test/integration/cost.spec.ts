@@ -318,8 +318,12 @@ describe("recommendations (§11 row 8)", () => {
 		const spent = usd(runs.reduce((s, r) => s + r.cost_usd, 0));
 		expect(spent).toBeGreaterThan(0);
 
+		// A human evaluation of one of its runs (§16): the recommendation names the agent's quality.
+		expect((await post("/intelligence/evaluate", { run_id: runs[0].id, evaluator: "human", score: 0.85, dimensions: { relevance: 0.9, accuracy: 0.8, safety: 1, helpfulness: 0.7 } })).status).toBe(201);
+
 		const list = (await get("/cost/recommendations")).body;
 		expect(list.total).toBe(1);
+		expect(list.items[0].reason).toContain("quality score of 0.85");
 		expect(list.items[0]).toEqual({
 			id: expect.any(String),
 			agent_id: busy.id,
