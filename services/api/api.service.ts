@@ -1,17 +1,17 @@
 import type { Schema } from "../../lib/schema";
-import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import http, { type ServerResponse } from "node:http";
 import type { Context } from "moleculer";
 import ApiGateway from "moleculer-web";
 import * as errors from "../../lib/errors";
 import { newRequestId, REQUEST_ID_PATTERN } from "../../lib/ids";
 import { actorOf, missingPermissions, type AuditActor, type Principal } from "../../lib/principal";
-import type { AuditSpec, OpenApiSpec, PublicKeyRule, RouteAccess } from "../../lib/route-meta";
+import type { AuditSpec, RouteAccess } from "../../lib/route-meta";
 import { defaultSettings, SettingsCache, type Settings } from "../../lib/settings";
 import { toFieldProblems } from "../../lib/validation";
 import type { FieldProblem } from "../../lib/errors";
-import { PlatformMixin, type PlatformThis } from "../../mixins/platform.mixin";
+import { PlatformMixin } from "../../mixins/platform.mixin";
 import { checkMediaType, parseJsonBody, readRawBody } from "./body";
-import { AliasIndex, sendResult, splitUrl, type Alias, type FoundAlias } from "./fast-reads";
+import { splitUrl } from "./fast-reads";
 import { toHttpError } from "./http-error";
 import { isMultipart, readMultipart, withoutFileData } from "./multipart";
 import { HttpMetrics } from "./metrics";
@@ -19,45 +19,11 @@ import { isPublicPath, publicActor, PublicGate } from "./public-gate";
 import { RateLimiter, setRateHeaders, WINDOW_SECONDS } from "./rate-limit";
 import { nullProblems } from "./nulls";
 import { redactBody } from "./redact";
+import { gateMethods } from "./gate";
+import { readPathMethods } from "./read-path";
 import { systemAliases } from "./system-routes";
+import { clientIp, clientOf, type ActionDef, type ApiThis, type Req } from "./types";
 
-type Req = IncomingMessage & {
-	$ctx?: Context<any, any>;
-	$action?: any;
-	$alias?: any;
-	$params?: Record<string, any>;
-	$requestId: string;
-	$rawBody?: Buffer;
-	$bodyError?: unknown;
-	$principal?: Principal | null;
-	$startedAt: bigint;
-	parsedUrl?: string;
-	query?: Record<string, any>;
-};
-
-interface ActionDef {
-	name: string;
-	access?: RouteAccess;
-	publicKey?: PublicKeyRule;
-	audit?: AuditSpec;
-	openapi?: OpenApiSpec;
-	rest?: string;
-}
-
-interface ApiThis extends PlatformThis {
-	settingsCache: SettingsCache;
-	limiter: RateLimiter;
-	publicGate: PublicGate;
-	httpMetrics: HttpMetrics;
-	principals: Map<string, { principal: Principal; until: number }>;
-	server: http.Server;
-	aliasIndex: AliasIndex | null;
-	/** True from the moment every local service has started and the routes are built until the node begins to stop. */
-	ready: boolean;
-	[method: string]: any;
-}
-
-const NOT_READY_RETRY_SECONDS = 5;
 const STREAM_GRACE_MS = 2_000;
 const GATED = /^\/(api\/v1(\/|$)|openapi\.json$)/;
 
@@ -66,17 +32,6 @@ const MAINTENANCE_EXEMPT = /^\/api\/v1\/(auth\/login|auth\/refresh|admin(\/.*)?)
 const PUBLIC_LIMIT_PER_MINUTE = 10;
 const PRINCIPAL_REUSE_MS = 1_000;
 const PRINCIPAL_CACHE_SIZE = 10_000;
-
-function clientIp(req: IncomingMessage): string {
-	return req.socket.remoteAddress ?? "unknown";
-}
-
-/** Who is calling, for every handler: client IP, user agent and the base URL the request came to. */
-function clientOf(req: IncomingMessage) {
-	const proto = String(req.headers["x-forwarded-proto"] ?? "").split(",")[0].trim() || "http";
-	const host = req.headers["x-forwarded-host"] ?? req.headers.host;
-	return { ip: clientIp(req), user_agent: req.headers["user-agent"] ?? null, base_url: host ? `${proto}://${host}` : null };
-}
 
 function bearerToken(req: Req, allowQuery: boolean): string | null {
 	const header = req.headers.authorization;
@@ -157,33 +112,8 @@ const ApiService: Schema<ApiThis> = {
 	},
 
 	methods: {
-		/**
-		 * Called once every service of this node has started (middlewares/readiness.ts): builds the routes
-		 * of the local services, then starts listening, so the first answer on the port is a ready node's.
-		 */
-		openGate(this: ApiThis): Promise<{ address: string; port: number }> {
-			this.regenerateAllAutoAliases();
-			this.regenerateAllAutoAliases.flush();
-			return new Promise((resolve, reject) => {
-				this.server.once("error", reject);
-				this.server.listen(this.settings.port, this.settings.ip, () => {
-					this.server.off("error", reject);
-					this.ready = true;
-					const { address, port } = this.server.address() as { address: string; port: number };
-					resolve({ address, port });
-				});
-			});
-		},
-
-		/** The node is stopping: /ready and /api/v1 answer 503 while requests in flight finish. */
-		closeGate(this: ApiThis) {
-			this.ready = false;
-		},
-
-		sendNotReady(this: ApiThis, req: Req, res: ServerResponse) {
-			res.setHeader("Retry-After", String(NOT_READY_RETRY_SECONDS));
-			this.sendJsonError(req, res, toHttpError(errors.notReady()));
-		},
+		...gateMethods,
+		...readPathMethods,
 
 		/** Entry of every HTTP request: request id, metrics, CORS, then moleculer-web's routing. */
 		httpHandler(this: ApiThis, req: Req, res: ServerResponse, next?: unknown) {
@@ -227,55 +157,6 @@ const ApiService: Schema<ApiThis> = {
 			}
 			if (req.method === "GET" && this.serveRead(req, res)) return;
 			return (ApiGateway as any).methods.httpHandler.call(this, req, res, next);
-		},
-
-		/** moleculer-web's alias lookup, through an index instead of a scan of every alias. */
-		resolveAlias(this: ApiThis, url: string, method = "GET"): FoundAlias | false {
-			if (!this.aliasIndex?.describes(this.aliases)) this.aliasIndex = new AliasIndex(this.aliases as Alias[]);
-			return this.aliasIndex.resolve(url, method);
-		},
-
-		regenerateAutoAliases(this: ApiThis, route: unknown) {
-			this.aliasIndex = null;
-			return (ApiGateway as any).methods.regenerateAutoAliases.call(this, route);
-		},
-
-		/**
-		 * Authenticated JSON reads are the hot path of the API: they are served here with one context and
-		 * the same checks in the same order (§0.9), without moleculer-web's per-request pipeline. Anything
-		 * else (bodies, streams, public routes, unknown paths) goes through moleculer-web. Answers whether
-		 * it took the request.
-		 */
-		serveRead(this: ApiThis, req: Req, res: ServerResponse): boolean {
-			const { path, search } = splitUrl(req);
-			if (!path.startsWith("/api/v1/")) return false;
-			const found = this.resolveAlias(path, "GET");
-			if (!found) return false;
-			const def = (this.broker.registry as any).getActionEndpoints(found.alias.action)?.endpoints[0]?.action as (ActionDef & { params?: object }) | undefined;
-			if (!def || def.access === undefined || def.access === "public" || def.access === "publication" || def.openapi?.produces) return false;
-			req.parsedUrl = path;
-			req.$alias = found.alias;
-			req.$action = def;
-			void this.answerRead(req, res, found, def, search);
-			return true;
-		},
-
-		async answerRead(this: ApiThis, req: Req, res: ServerResponse, found: FoundAlias, def: ActionDef, search: string) {
-			try {
-				req.query = search ? this.parseQueryString(req).query : {};
-				const principal = await this.admit(req, res, false);
-				const meta: Record<string, any> = { principal, client: clientOf(req) };
-				req.$ctx = { meta } as Context<any, any>;
-				this.checkAccess(principal, def.access);
-				const params = { ...req.query, ...found.params };
-				req.$params = params;
-				const call = this.broker.call(found.alias.action, params, { requestID: req.$requestId, meta });
-				const data = await call;
-				const answered = ((call as any).ctx?.meta ?? meta) as Record<string, any>;
-				sendResult(res, answered.$statusCode ?? def.openapi?.status ?? 200, answered, data);
-			} catch (err) {
-				await this.replyError(req, res, err);
-			}
 		},
 
 		/** moleculer-web hook: authentication and the checks that precede route resolution (§0.9 steps 1–4). */

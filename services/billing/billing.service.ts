@@ -4,27 +4,18 @@ import { exactFilters } from "../../lib/filters";
 import { newId } from "../../lib/ids";
 import type { Principal } from "../../lib/principal";
 import type { Schema } from "../../lib/schema";
-import { UniqueViolation, writeUnique, type Repository } from "../../lib/store";
+import { writeUnique } from "../../lib/store";
 import { nowIso } from "../../lib/time";
 import { dateTime, LIST_QUERY, listOptions, query, substringFilter } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
-import { toMicros } from "../budgets/money";
-import { hardLimitReached, lineItems, NO_USAGE, totalOf, usageReport, type UsageTotals } from "./invoicing";
-import {
-	BILLING_SCHEMAS, customerRules, CUSTOMER_STATUSES, INVOICE_STATUSES, planRules, presentCustomer, presentInvoice, presentPlan, usageOf,
-	type Counter, type CustomerDoc, type InvoiceDoc, type MeteredRunDoc, type PlanDoc, type UsageTotalsDoc
-} from "./model";
-import { monthNamed, monthOf, PERIOD_PATTERN, type Month } from "./periods";
+import { hardLimitReached, NO_USAGE, totalOf, usageReport, type UsageTotals } from "./invoicing";
+import { BillingLedger, type BillingRepos } from "./ledger";
+import { BILLING_SCHEMAS, customerRules, CUSTOMER_STATUSES, INVOICE_STATUSES, planRules, presentCustomer, presentInvoice, presentPlan, usageOf, type CustomerDoc, type InvoiceDoc, type PlanDoc } from "./model";
+import { monthNamed, monthOf, PERIOD_PATTERN } from "./periods";
 
 interface BillingThis extends PlatformThis {
-	repos: {
-		plans: Repository<PlanDoc>;
-		customers: Repository<CustomerDoc>;
-		metered_runs: Repository<MeteredRunDoc>;
-		usage_totals: Repository<UsageTotalsDoc>;
-		invoices: Repository<InvoiceDoc>;
-		counters: Repository<Counter>;
-	};
+	repos: BillingRepos;
+	ledger: BillingLedger;
 	issueTimer: NodeJS.Timeout | null;
 	[k: string]: any;
 }
@@ -152,7 +143,7 @@ const BillingService: Schema<BillingThis> = {
 						metadata: p.metadata ?? {}
 					})
 				);
-				await this.ensureDraft(doc, monthOf(new Date()));
+				await this.ledger.ensureDraft(doc, monthOf(new Date()));
 				return presentCustomer(doc);
 			}
 		},
@@ -224,7 +215,7 @@ const BillingService: Schema<BillingThis> = {
 				const customer = await this.requireCustomer(ctx.meta.principal.org_id, ctx.params.customer_id);
 				const month = monthNamed(ctx.params.period);
 				const plan = await this.requirePlan(customer.org_id, customer.plan_id);
-				return usageReport(customer.id, month, plan, await this.usageOf(customer.org_id, customer.id, month.key));
+				return usageReport(customer.id, month, plan, await this.ledger.usageOf(customer.org_id, customer.id, month.key));
 			}
 		},
 
@@ -275,7 +266,7 @@ const BillingService: Schema<BillingThis> = {
 			},
 			async handler(this: BillingThis, ctx: Ctx) {
 				const page = await this.repos.invoices.forOrg(ctx.meta.principal.org_id).list(exactFilters(ctx.params, ["customer_id", "status", "period"]), listOptions(ctx.params));
-				return { ...page, items: await Promise.all(page.items.map(inv => this.presentLive(inv))) };
+				return { ...page, items: await Promise.all(page.items.map(inv => this.ledger.presentLive(inv))) };
 			}
 		},
 
@@ -285,7 +276,7 @@ const BillingService: Schema<BillingThis> = {
 			openapi: { summary: "Get an invoice (draft amounts computed live)", response: "Invoice" },
 			params: { invoice_id: "string" },
 			async handler(this: BillingThis, ctx: Ctx) {
-				return this.presentLive(await this.requireInvoice(ctx.meta.principal.org_id, ctx.params.invoice_id));
+				return this.ledger.presentLive(await this.requireInvoice(ctx.meta.principal.org_id, ctx.params.invoice_id));
 			}
 		},
 
@@ -327,7 +318,7 @@ const BillingService: Schema<BillingThis> = {
 				const plan = await this.repos.plans.forOrg(customer.org_id).get(customer.plan_id);
 				if (!plan) return null;
 				const month = monthOf(new Date());
-				if (!hardLimitReached(plan, await this.usageOf(customer.org_id, customer.id, month.key))) return null;
+				if (!hardLimitReached(plan, await this.ledger.usageOf(customer.org_id, customer.id, month.key))) return null;
 				return {
 					code: "PLAN_LIMIT_EXCEEDED",
 					message: `Customer ${customer.external_id} has used the quota of plan ${plan.name} until ${month.end}`,
@@ -342,7 +333,7 @@ const BillingService: Schema<BillingThis> = {
 			TERMINAL_RUN_EVENTS.map(name => [
 				name,
 				function (this: BillingThis, ctx: Context<{ org_id: string; run: any }>) {
-					return this.meter(ctx.params.org_id, ctx.params.run);
+					return this.ledger.meter(ctx.params.org_id, ctx.params.run);
 				}
 			])
 		)
@@ -373,114 +364,15 @@ const BillingService: Schema<BillingThis> = {
 			return invoice;
 		},
 
-		async usageOf(this: BillingThis, orgId: string, customerId: string, period: string): Promise<UsageTotals> {
-			return usageOf(await this.repos.usage_totals.forOrg(orgId).findOne({ customer_id: customerId, period })) ?? NO_USAGE;
-		},
-
-		/** A draft's lines come from the customer's plan and usage as they are now; issued ones are frozen. */
-		async presentLive(this: BillingThis, invoice: InvoiceDoc) {
-			if (invoice.status !== "draft") return presentInvoice(invoice);
-			const customer = await this.repos.customers.forOrg(invoice.org_id).get(invoice.customer_id);
-			const plan = customer ? await this.repos.plans.forOrg(invoice.org_id).get(customer.plan_id) : null;
-			if (!plan) return presentInvoice(invoice);
-			const items = lineItems(plan, await this.usageOf(invoice.org_id, invoice.customer_id, invoice.period));
-			return presentInvoice(invoice, { line_items: items, subtotal_usd: totalOf(items) });
-		},
-
-		/** Counts a terminal run once for its customer's period (a run event delivered twice is counted once). */
-		async meter(this: BillingThis, orgId: string, run: any) {
-			if (!run?.customer_id || !orgId) return;
-			// A run this module refused never ran: it is not billed (budget refusals are, as terminal runs).
-			if (run.status === "blocked" && ["PLAN_LIMIT_EXCEEDED", "CUSTOMER_SUSPENDED"].includes(run.error?.code)) return;
-			const customer = await this.repos.customers.forOrg(orgId).get(run.customer_id);
-			if (!customer) return;
-			const month = monthOf(new Date(run.created_at ?? Date.now()));
-			const tokens = { tokens_input: run.tokens_input ?? 0, tokens_output: run.tokens_output ?? 0, llm_cost_micros: toMicros(run.cost_usd ?? 0) };
-			try {
-				await this.repos.metered_runs.forOrg(orgId).insert({ id: `meter_${run.id}`, customer_id: customer.id, period: month.key, ...tokens });
-			} catch (err) {
-				if (err instanceof UniqueViolation) return;
-				throw err;
-			}
-			const totals = this.repos.usage_totals.forOrg(orgId);
-			const inc = { $inc: { runs: 1, ...tokens }, $set: { updated_at: nowIso() } };
-			if (!(await totals.updateWhere({ customer_id: customer.id, period: month.key }, inc))) {
-				try {
-					await totals.insert({ id: newId("usage"), customer_id: customer.id, period: month.key, runs: 1, ...tokens });
-				} catch (err) {
-					if (!(err instanceof UniqueViolation)) throw err;
-					await totals.updateWhere({ customer_id: customer.id, period: month.key }, inc);
-				}
-			}
-			await this.ensureDraft(customer, month);
-		},
-
-		/** The one draft invoice of a customer for a month, numbered `INV-000001`… per org. */
-		async ensureDraft(this: BillingThis, customer: CustomerDoc, month: Month) {
-			const invoices = this.repos.invoices.forOrg(customer.org_id);
-			if (await invoices.findOne({ customer_id: customer.id, period: month.key })) return;
-			try {
-				await invoices.insert({
-					id: newId("inv"),
-					customer_id: customer.id,
-					number: await this.nextInvoiceNumber(customer.org_id),
-					period: month.key,
-					period_start: month.start,
-					period_end: month.end,
-					status: "draft",
-					line_items: null,
-					subtotal_usd: null,
-					issued_at: null,
-					paid_at: null
-				});
-			} catch (err) {
-				if (!(err instanceof UniqueViolation)) throw err;
-			}
-		},
-
-		async nextInvoiceNumber(this: BillingThis, orgId: string): Promise<string> {
-			const counters = this.repos.counters.forOrg(orgId);
-			const id = `invseq_${orgId}`;
-			let counter = await counters.updateWhere({ id }, { $inc: { value: 1 } });
-			if (!counter) {
-				try {
-					counter = await counters.insert({ id, value: 1 });
-				} catch (err) {
-					if (!(err instanceof UniqueViolation)) throw err;
-					counter = (await counters.updateWhere({ id }, { $inc: { value: 1 } })) as Counter;
-				}
-			}
-			return `INV-${String(counter.value).padStart(6, "0")}`;
-		},
-
-		/** Freezes the drafts of months that have ended as `issued`, then opens this month's drafts. */
-		async issueDueInvoices(this: BillingThis, now = new Date()) {
-			const due = await this.repos.invoices.platformWide().find({ status: "draft", period_end: { $lte: now.toISOString() } });
-			for (const draft of due) {
-				const live = await this.presentLive(draft);
-				const issuedAt = nowIso();
-				const issued = await this.repos.invoices
-					.forOrg(draft.org_id)
-					.updateWhere({ id: draft.id, status: "draft" }, { $set: { status: "issued", line_items: live.line_items, subtotal_usd: live.subtotal_usd, issued_at: issuedAt, updated_at: issuedAt } });
-				if (issued) {
-					this.broker.broadcast("billing.invoice_issued", {
-						org_id: issued.org_id,
-						invoice_id: issued.id,
-						customer_id: issued.customer_id,
-						number: issued.number,
-						period_start: issued.period_start,
-						period_end: issued.period_end,
-						total_usd: live.total_usd
-					});
-				}
-			}
-			const month = monthOf(now);
-			for (const customer of await this.repos.customers.platformWide().find({})) await this.ensureDraft(customer, month);
+		/** Month end, for tests and the timer: see BillingLedger.issueDueInvoices. */
+		issueDueInvoices(this: BillingThis, now?: Date) {
+			return this.ledger.issueDueInvoices(now);
 		}
 	},
 
 	async started(this: BillingThis) {
-		const tick = () => this.issueDueInvoices().catch((err: unknown) => this.logger.error({ err }, "Issuing invoices failed"));
+		this.ledger = new BillingLedger(this.repos, (event, payload) => this.broker.broadcast(event, payload));
+		const tick = () => this.ledger.issueDueInvoices().catch((err: unknown) => this.logger.error({ err }, "Issuing invoices failed"));
 		this.issueTimer = setInterval(tick, ISSUE_INTERVAL_MS);
 		this.issueTimer.unref();
 		void tick();
