@@ -29,6 +29,12 @@ interface CountedRunDoc {
 
 interface AnalyticsThis extends PlatformThis {
 	repos: { analytics_rollups: Repository<RollupDoc>; analytics_counted_runs: Repository<CountedRunDoc> };
+	/** Increments gathered by `apply`, by org and rollup id, until the next flush. */
+	pending: Map<string, { orgId: string; increment: Increment }>;
+	flushTimer: NodeJS.Timeout | null;
+	flushing: Promise<void>;
+	/** Ids of runs whose marker this node wrote and whose end it has not counted yet. */
+	marked: Set<string>;
 	/** Runs that ended from here on are not yet known to have been swept. */
 	sweptUntil: number;
 	sweepTimers: NodeJS.Timeout[];
@@ -49,6 +55,9 @@ const FIRST_SWEEP_LOOKBACK_MS = 3_600_000;
 const SWEEP_INTERVAL_MS = 60_000;
 const SWEEP_OVERLAP_MS = 60_000;
 const SWEEP_PAGE = 1000;
+/** How long increments are gathered before they are written merged. */
+const ROLLUP_FLUSH_MS = 100;
+const MARKED_MEMORY = 50_000;
 const RUN_EVENTS = ["run.queued", "run.started", "run.awaiting_approval", "run.completed", "run.failed", "run.cancelled", "run.blocked"];
 
 const runEventHandler = {
@@ -233,6 +242,7 @@ const AnalyticsService: Schema<AnalyticsThis> = {
 			params: { org_id: { type: "string", optional: true }, agent_id: { type: "string", optional: true }, start: "string", end: "string" },
 			async handler(this: AnalyticsThis, ctx: Context<{ org_id?: string; agent_id?: string; start: string; end: string }>) {
 				const { org_id, agent_id, start, end } = ctx.params;
+				await this.flushRollups();
 				const scope = org_id ? this.repos.analytics_rollups.forOrg(org_id) : this.repos.analytics_rollups.platformWide();
 				const docs = await scope.find({ kind: "run", span: "hour", hour: { $gte: hourOf(start), $lt: end }, ...(agent_id ? { agent_id } : {}) });
 				return agentHours(docs);
@@ -253,6 +263,7 @@ const AnalyticsService: Schema<AnalyticsThis> = {
 			key?: string,
 			hoursOnly = false
 		): Promise<RollupDoc[]> {
+			await this.flushRollups();
 			const scope = this.repos.analytics_rollups.forOrg(orgId);
 			const ranges = hoursOnly ? [{ span: "hour", from: hourOf(window.start), to: window.end }] : readRanges(window.start, window.end);
 			const found = await Promise.all(
@@ -283,11 +294,16 @@ const AnalyticsService: Schema<AnalyticsThis> = {
 		 */
 		async countRun(this: AnalyticsThis, ctx: Context | null, run: RunLike, steps?: StepLike[]) {
 			const counted = this.repos.analytics_counted_runs.forOrg(run.org_id);
-			try {
-				await counted.insert({ id: newId("acr"), run_id: run.id, finished: false });
-				await this.apply(run.org_id, acceptedIncrements(run));
-			} catch (err) {
-				if (!(err instanceof UniqueViolation)) throw err;
+			// Runs this node has marked already skip the marker write (each run sends several events).
+			if (!this.marked.has(run.id)) {
+				try {
+					await counted.insert({ id: newId("acr"), run_id: run.id, finished: false });
+					this.apply(run.org_id, acceptedIncrements(run));
+				} catch (err) {
+					if (!(err instanceof UniqueViolation)) throw err;
+				}
+				if (this.marked.size >= MARKED_MEMORY) this.marked.clear();
+				this.marked.add(run.id);
 			}
 			if (!TERMINAL_STATUSES.has(run.status)) return { counted: false };
 			const claimed = await counted.updateWhere({ run_id: run.id, finished: false }, { $set: { finished: true, updated_at: nowIso() } });
@@ -297,7 +313,8 @@ const AnalyticsService: Schema<AnalyticsThis> = {
 				const detail: any = await callIfPresent(this.broker, "runtime.runDetail", { org_id: run.org_id, run_id: run.id }, null, ctx ?? undefined);
 				runSteps = detail?.steps ?? [];
 			}
-			await this.apply(run.org_id, finishedIncrements(run, runSteps as StepLike[]));
+			this.apply(run.org_id, finishedIncrements(run, runSteps as StepLike[]));
+			this.marked.delete(run.id);
 			return { counted: true };
 		},
 
@@ -326,20 +343,56 @@ const AnalyticsService: Schema<AnalyticsThis> = {
 			return { counted };
 		},
 
-		/** `$inc` into each rollup, creating it when missing (a concurrent creation is retried as an update). */
-		async apply(this: AnalyticsThis, orgId: string, increments: Increment[]) {
-			const scope = this.repos.analytics_rollups.forOrg(orgId);
+		/**
+		 * Adds increments to the rollups. They are gathered for a moment and written merged (one `$inc` per
+		 * rollup document for many runs); every read flushes first, so what a read sees is complete.
+		 */
+		apply(this: AnalyticsThis, orgId: string, increments: Increment[]) {
 			for (const increment of increments) {
-				const update = { $inc: increment.inc, $set: { updated_at: nowIso() } };
-				if (await scope.updateWhere({ id: increment.base.id }, update)) continue;
-				try {
-					await scope.insert(newRollup(increment, nowIso()));
-				} catch (err) {
-					if (!(err instanceof UniqueViolation)) throw err;
-					await scope.updateWhere({ id: increment.base.id }, update);
-				}
+				const key = `${orgId}/${increment.base.id}`;
+				const pending = this.pending.get(key);
+				if (!pending) this.pending.set(key, { orgId, increment: { base: increment.base, inc: { ...increment.inc } } });
+				else for (const [field, value] of Object.entries(increment.inc)) pending.increment.inc[field] = (pending.increment.inc[field] ?? 0) + value;
+			}
+			if (!this.flushTimer) {
+				this.flushTimer = setTimeout(() => void this.flushRollups(), ROLLUP_FLUSH_MS);
+				this.flushTimer.unref();
+			}
+		},
+
+		/** Writes what `apply` gathered; resolves once every earlier flush is written too. */
+		flushRollups(this: AnalyticsThis): Promise<void> {
+			if (this.flushTimer) clearTimeout(this.flushTimer);
+			this.flushTimer = null;
+			const batch = [...this.pending.values()];
+			this.pending = new Map();
+			this.flushing = this.flushing
+				.then(async () => {
+					for (const { orgId, increment } of batch) await this.writeIncrement(orgId, increment);
+				})
+				.catch((err: unknown) => this.logger.error({ err }, "Writing analytics rollups failed"));
+			return this.flushing;
+		},
+
+		/** `$inc` into one rollup, creating it when missing (a concurrent creation is retried as an update). */
+		async writeIncrement(this: AnalyticsThis, orgId: string, increment: Increment) {
+			const scope = this.repos.analytics_rollups.forOrg(orgId);
+			const update = { $inc: increment.inc, $set: { updated_at: nowIso() } };
+			if (await scope.updateWhere({ id: increment.base.id }, update)) return;
+			try {
+				await scope.insert(newRollup(increment, nowIso()));
+			} catch (err) {
+				if (!(err instanceof UniqueViolation)) throw err;
+				await scope.updateWhere({ id: increment.base.id }, update);
 			}
 		}
+	},
+
+	created(this: AnalyticsThis) {
+		this.pending = new Map();
+		this.flushTimer = null;
+		this.flushing = Promise.resolve();
+		this.marked = new Set();
 	},
 
 	started(this: AnalyticsThis) {
@@ -349,8 +402,9 @@ const AnalyticsService: Schema<AnalyticsThis> = {
 		this.sweepTimers.forEach(t => t.unref());
 	},
 
-	stopped(this: AnalyticsThis) {
+	async stopped(this: AnalyticsThis) {
 		this.sweepTimers?.forEach(t => clearTimeout(t));
+		await this.flushRollups();
 	}
 };
 

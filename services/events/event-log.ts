@@ -37,8 +37,12 @@ const asString = (v: unknown): string | null => (typeof v === "string" && v ? v 
  * subscriptions it matched, then one pending delivery per subscription; a crash in between is finished
  * by `finishFanOuts`, so an accepted event never loses a delivery.
  */
+/** How long one read of an org's subscriptions serves its events (changes on this node apply at once). */
+const SUBSCRIPTIONS_REUSE_MS = 1_000;
+
 export class EventLog {
 	private retainedAt = 0;
+	private readonly subscriptionsOf = new Map<string, { at: number; subs: Promise<SubscriptionDoc[]> }>();
 
 	constructor(
 		private readonly svc: EventsThis,
@@ -81,8 +85,27 @@ export class EventLog {
 
 	/** Enabled subscriptions of the org matching the type; failure notices never go to webhooks (§9). */
 	private async matchingSubscriptions(orgId: string, type: string): Promise<SubscriptionDoc[]> {
-		const subs = await this.repos.subscriptions.forOrg(orgId).find({ enabled: true, event_type: { $in: matchingPatterns(type) } }, { sort: { created_at: 1, id: 1 } });
+		const patterns = new Set(matchingPatterns(type));
+		const subs = (await this.enabledSubscriptions(orgId)).filter(s => patterns.has(s.event_type));
 		return type === WEBHOOK_FAILED ? subs.filter(s => s.target_type !== "webhook") : subs;
+	}
+
+	/**
+	 * The org's enabled subscriptions, read once for the events of a short moment (every run makes
+	 * several events); this node's own subscription changes drop the copy at once.
+	 */
+	private enabledSubscriptions(orgId: string): Promise<SubscriptionDoc[]> {
+		const cached = this.subscriptionsOf.get(orgId);
+		if (cached && Date.now() - cached.at < SUBSCRIPTIONS_REUSE_MS) return cached.subs;
+		const subs = this.repos.subscriptions.forOrg(orgId).find({ enabled: true }, { sort: { created_at: 1, id: 1 } });
+		this.subscriptionsOf.set(orgId, { at: Date.now(), subs });
+		subs.catch(() => this.subscriptionsOf.delete(orgId));
+		return subs;
+	}
+
+	/** A subscription of the org was created, changed or removed. */
+	forgetSubscriptions(orgId: string): void {
+		this.subscriptionsOf.delete(orgId);
 	}
 
 	private async fanOut(event: EventDoc, subs: SubscriptionDoc[]): Promise<void> {
@@ -157,6 +180,8 @@ export class EventLog {
 		const run = params.run as { trigger?: string; metadata?: Record<string, unknown> } | undefined;
 		const fromRun = Number(run?.metadata?.event_depth);
 		if (run?.trigger === "event" && Number.isInteger(fromRun)) return fromRun + 1;
+		// A run no subscription started causes depth-0 events.
+		if (run && run.trigger !== "event") return 0;
 		const runId = asString(payload.run_id);
 		if (!runId) return 0;
 		const delivery = await this.repos.event_deliveries.forOrg(orgId).findOne({ run_id: runId });

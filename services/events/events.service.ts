@@ -107,6 +107,7 @@ const EventsService: Schema<EventsThis> = {
 					last_delivery_status: null,
 					consecutive_failures: 0
 				});
+				this.log.forgetSubscriptions(orgId);
 				// The generated secret is shown once, here (§0.5).
 				return generated ? { ...presentSubscription(doc), secret: generated } : presentSubscription(doc);
 			}
@@ -171,6 +172,7 @@ const EventsService: Schema<EventsThis> = {
 				// Enabling again (e.g. after 50 failures in a row) starts the failure count afresh.
 				if (p.enabled === true && !sub.enabled) set.consecutive_failures = 0;
 				const updated = (await this.repos.subscriptions.forOrg(sub.org_id).update(sub.id, set)) as SubscriptionDoc;
+				this.log.forgetSubscriptions(sub.org_id);
 				this.sender.forget(sub.id);
 				return presentSubscription(updated);
 			}
@@ -185,6 +187,7 @@ const EventsService: Schema<EventsThis> = {
 			async handler(this: EventsThis, ctx: Ctx) {
 				const sub = await this.requireSubscription(ctx, ctx.params.subscription_id);
 				await this.repos.subscriptions.forOrg(sub.org_id).delete(sub.id);
+				this.log.forgetSubscriptions(sub.org_id);
 				await this.repos.event_deliveries.forOrg(sub.org_id).deleteMany({ subscription_id: sub.id });
 				this.sender.forget(sub.id);
 				return null;
@@ -298,7 +301,9 @@ const EventsService: Schema<EventsThis> = {
 				const { org_id, agent_id } = ctx.params;
 				const subs = await this.repos.subscriptions.forOrg(org_id).find({ agent_id, target_type: "agent" });
 				if (subs.length) await this.repos.event_deliveries.forOrg(org_id).deleteMany({ subscription_id: { $in: subs.map(s => s.id) } });
-				return { deleted: await this.repos.subscriptions.forOrg(org_id).deleteMany({ agent_id, target_type: "agent" }) };
+				const deleted = await this.repos.subscriptions.forOrg(org_id).deleteMany({ agent_id, target_type: "agent" });
+				this.log.forgetSubscriptions(org_id);
+				return { deleted };
 			}
 		}
 	},

@@ -133,6 +133,7 @@ export class Sender {
 		);
 		if (sub && sub.enabled && sub.consecutive_failures >= MAX_CONSECUTIVE_FAILURES) {
 			await subs.updateWhere({ id: sub.id, enabled: true }, { $set: { enabled: false, updated_at: now } });
+			this.svc.log.forgetSubscriptions(delivery.org_id);
 			this.svc.logger.warn({ subscription_id: sub.id, org_id: sub.org_id }, "Subscription disabled after repeated failed deliveries");
 		}
 		if (delivery.target_type === "webhook") {
