@@ -8,7 +8,8 @@ import { writeUnique } from "../../lib/store";
 import { nowIso } from "../../lib/time";
 import { dateTime, LIST_QUERY, listOptions, query, substringFilter } from "../../lib/validation";
 import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
-import { hardLimitReached, NO_USAGE, totalOf, usageReport, type UsageTotals } from "./invoicing";
+import { sumUsd } from "../budgets/money";
+import { hardLimitReached, NO_USAGE, usageReport, type UsageTotals } from "./invoicing";
 import { BillingLedger, type BillingRepos } from "./ledger";
 import { BILLING_SCHEMAS, customerRules, CUSTOMER_STATUSES, INVOICE_STATUSES, planRules, presentCustomer, presentInvoice, presentPlan, usageOf, type CustomerDoc, type InvoiceDoc, type PlanDoc } from "./model";
 import { monthNamed, monthOf, PERIOD_PATTERN } from "./periods";
@@ -246,8 +247,8 @@ const BillingService: Schema<BillingThis> = {
 						runs: sum(u => u.runs),
 						tokens_input: sum(u => u.tokens_input),
 						tokens_output: sum(u => u.tokens_output),
-						llm_cost_usd: totalOf(items.map(u => ({ amount_usd: u.llm_cost_usd }) as any)),
-						amount_due_usd: totalOf(items.map(u => ({ amount_usd: u.amount_due_usd }) as any))
+						llm_cost_usd: sumUsd(items.map(u => u.llm_cost_usd)),
+						amount_due_usd: sumUsd(items.map(u => u.amount_due_usd))
 					},
 					items
 				};

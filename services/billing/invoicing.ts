@@ -1,4 +1,4 @@
-import { fromMicros, round6, toMicros } from "../budgets/money";
+import { fromMicros, round6, sumUsd } from "../budgets/money";
 import type { Month } from "./periods";
 
 export interface PlanTerms {
@@ -46,7 +46,7 @@ export function lineItems(plan: PlanTerms, usage: UsageTotals): LineItem[] {
 	return items.filter((item, i) => i === 0 || item.amount_usd > 0);
 }
 
-export const totalOf = (items: LineItem[]) => fromMicros(items.reduce((sum, item) => sum + toMicros(item.amount_usd), 0));
+export const totalOf = (items: LineItem[]) => sumUsd(items.map(item => item.amount_usd));
 
 /** With a hard limit, a non-null quota that is used up stops new runs until the next period. */
 export function hardLimitReached(plan: PlanTerms, usage: UsageTotals): boolean {

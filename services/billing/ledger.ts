@@ -17,6 +17,8 @@ export interface BillingRepos {
 
 /** Metering of runs, usage totals and the invoices of each customer and month (§24). */
 export class BillingLedger {
+	private openedMonth: string | null = null;
+
 	constructor(
 		private readonly repos: BillingRepos,
 		private readonly broadcast: (event: string, payload: Record<string, unknown>) => void
@@ -123,7 +125,10 @@ export class BillingLedger {
 				});
 			}
 		}
+		// A month's drafts are opened once (customers created later get theirs at creation).
 		const month = monthOf(now);
+		if (month.key === this.openedMonth) return;
 		for (const customer of await this.repos.customers.platformWide().find({})) await this.ensureDraft(customer, month);
+		this.openedMonth = month.key;
 	}
 }

@@ -9,6 +9,9 @@ export const ceilMicros = (usd: number): number => Math.max(0, Math.ceil(usd * S
 
 export const fromMicros = (micros: number): number => Math.round(micros) / SCALE;
 
+/** The exact sum of USD amounts at 6 decimals. */
+export const sumUsd = (amounts: number[]): number => fromMicros(amounts.reduce((sum, usd) => sum + toMicros(usd), 0));
+
 /** Half up at 2 decimals; `toPrecision` first drops binary noise (1.005 × 100 = 100.49999…). */
 export const round2 = (x: number): number => Math.round(Number((x * 100).toPrecision(12))) / 100;
 

@@ -488,11 +488,15 @@ const RuntimeService: Schema<RuntimeThis> = {
 				const load: Record<string, { org_id: string; queued: number; running: number; latency_p99: number | null }> = {};
 				const of = (r: RunDoc) => (load[r.agent_id] ??= { org_id: r.org_id, queued: 0, running: 0, latency_p99: null });
 				for (const run of active) of(run)[run.status === "queued" ? "queued" : "running"] += 1;
-				const latencies = new Map<string, number[]>();
-				for (const run of recent) latencies.set(run.agent_id, [...(latencies.get(run.agent_id) ?? []), run.latency_ms]);
-				for (const [agentId, values] of latencies) {
+				const latencies = new Map<string, { run: RunDoc; values: number[] }>();
+				for (const run of recent) {
+					const entry = latencies.get(run.agent_id);
+					if (entry) entry.values.push(run.latency_ms);
+					else latencies.set(run.agent_id, { run, values: [run.latency_ms] });
+				}
+				for (const { run, values } of latencies.values()) {
 					values.sort((a, b) => a - b);
-					of({ agent_id: agentId, org_id: recent.find(r => r.agent_id === agentId)!.org_id } as RunDoc).latency_p99 = values[Math.min(values.length - 1, Math.ceil(values.length * 0.99) - 1)];
+					of(run).latency_p99 = values[Math.min(values.length - 1, Math.ceil(values.length * 0.99) - 1)];
 				}
 				return load;
 			}
