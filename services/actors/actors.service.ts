@@ -22,6 +22,9 @@ interface ActorsThis extends PlatformThis {
 	settingsCache: SettingsCache;
 	leaseTimer: NodeJS.Timeout | null;
 	reconcileTimer: NodeJS.Timeout | null;
+	/** Drained by an operator: takes no placement and hands its actors over to other nodes. */
+	draining: boolean;
+	releaseTimer: NodeJS.Timeout | null;
 	[k: string]: any;
 }
 
@@ -30,6 +33,7 @@ const LEASE_RENEW_MS = 5_000;
 const RECONCILE_MS = 5_000;
 /** A placement older than this (its autoscaler is gone) no longer binds the node: it hosts every runnable agent again. */
 const PLACEMENT_FRESH_MS = 60_000;
+const RELEASE_MS = 1_000;
 
 /** The actor of one runnable agent: its mailbox is the bulkhead, its depth a scaling metric. */
 function agentActorSchema(agentId: string, orgId: string, mailbox: Mailbox, env: RunEnv): ServiceSchema {
@@ -84,6 +88,10 @@ const ActorsService: Schema<ActorsThis> = {
 			visibility: "public",
 			params: { placements: { type: "array", items: { type: "object", props: { org_id: "string", agent_id: "string", replicas: { type: "number", integer: true, min: 0 } } } } },
 			async handler(this: ActorsThis, ctx: Context<{ placements: { org_id: string; agent_id: string; replicas: number }[] }>) {
+				if (this.draining) {
+					await this.releaseActors();
+					return { node_id: this.broker.nodeID, hosted: this.actors.size, draining: true };
+				}
 				this.placement = new Map(ctx.params.placements.map(p => [p.agent_id, p.replicas]));
 				this.placedAt = Date.now();
 				for (const p of ctx.params.placements) if (p.replicas > 0) await this.deploy(p.org_id, p.agent_id, p.replicas);
@@ -98,10 +106,32 @@ const ActorsService: Schema<ActorsThis> = {
 			handler(this: ActorsThis) {
 				return {
 					node_id: this.broker.nodeID,
+					draining: this.draining,
+					in_flight: this.running.size,
 					cpu_usage: Math.min(100, Math.round((os.loadavg()[0] / os.cpus().length) * 10000) / 100),
 					memory_usage: Math.round((1 - os.freemem() / os.totalmem()) * 10000) / 100,
 					agents: [...this.mailboxes].map(([agent_id, box]) => ({ agent_id, replicas: box.concurrency, queue_depth: box.depth, running: box.active }))
 				};
+			}
+		},
+
+		/** Drains this node (or undoes it): see services/actors/drain.ts. */
+		drain: {
+			visibility: "public",
+			params: { draining: "boolean" },
+			async handler(this: ActorsThis, ctx: Context<{ draining: boolean }>) {
+				this.draining = ctx.params.draining;
+				if (this.releaseTimer) clearInterval(this.releaseTimer);
+				this.releaseTimer = null;
+				if (this.draining) {
+					this.releaseTimer = setInterval(() => this.releaseActors().catch((err: unknown) => this.logger.warn({ err }, "Releasing actors failed")), RELEASE_MS);
+					this.releaseTimer.unref();
+				} else {
+					this.placement = null;
+					await this.reconcile();
+				}
+				ctx.broadcast("actors.drain.changed", { node_id: this.broker.nodeID, draining: this.draining });
+				return { node_id: this.broker.nodeID, draining: this.draining, hosted: this.actors.size, in_flight: this.running.size };
 			}
 		},
 
@@ -169,6 +199,7 @@ const ActorsService: Schema<ActorsThis> = {
 
 		/** Events can be missed (a node joining while an agent is promoted): converge on the agents' states. */
 		async reconcile(this: ActorsThis) {
+			if (this.draining) return this.releaseActors();
 			const runnable: { org_id: string; agent_id: string }[] = await callIfPresent(this.broker, "agents.listRunnable", {}, []);
 			// While the autoscaler places actors, only what it placed here is hosted (and only if still runnable);
 			// FLUXGATE_ACTOR_AGENTS narrows that to the pinned agents.
@@ -178,6 +209,15 @@ const ActorsService: Schema<ActorsThis> = {
 			const wanted = new Set(here.map(a => a.agent_id));
 			for (const agent of here) await this.deploy(agent.org_id, agent.agent_id, placement?.get(agent.agent_id));
 			for (const agentId of [...this.actors.keys()]) if (!wanted.has(agentId)) await this.undeploy(agentId);
+		},
+
+		/** A draining node removes each actor once another node hosts it, so the agent stays reachable; its queued runs still finish here. */
+		async releaseActors(this: ActorsThis) {
+			const services = this.broker.registry.getServiceList({ onlyAvailable: true, skipInternal: true }) as any[];
+			for (const agentId of [...this.actors.keys()]) {
+				const name = actorName(agentId);
+				if (services.some(s => s.name === name && s.nodeID !== this.broker.nodeID)) await this.undeploy(agentId);
+			}
 		},
 
 		async renewLeases(this: ActorsThis) {
@@ -196,6 +236,8 @@ const ActorsService: Schema<ActorsThis> = {
 		this.transient = new Mailbox(this.config.actorConcurrency);
 		this.leaseTimer = null;
 		this.reconcileTimer = null;
+		this.draining = false;
+		this.releaseTimer = null;
 		this.settingsCache = new SettingsCache(() => this.broker.call("admin.currentSettings"), () => defaultSettings(this.config));
 		this.env = {
 			broker: this.broker,
@@ -220,6 +262,7 @@ const ActorsService: Schema<ActorsThis> = {
 	async stopped(this: ActorsThis) {
 		if (this.leaseTimer) clearInterval(this.leaseTimer);
 		if (this.reconcileTimer) clearInterval(this.reconcileTimer);
+		if (this.releaseTimer) clearInterval(this.releaseTimer);
 		for (const agentId of [...this.actors.keys()]) await this.undeploy(agentId);
 	}
 };

@@ -399,6 +399,18 @@ const RuntimeService: Schema<RuntimeThis> = {
 			}
 		},
 
+		/** The same for an operator (the REPL's `run` command): finds the run in any org, and names the node that executes it. */
+		operatorRunDetail: {
+			visibility: "public",
+			params: { run_id: "string" },
+			async handler(this: RuntimeThis, ctx: Context<{ run_id: string }>) {
+				const run = await this.repos.runs.platformWide().get(ctx.params.run_id);
+				if (!run) return null;
+				const steps = await this.repos.steps.forOrg(run.org_id).find({ run_id: run.id }, { sort: { index: 1 } });
+				return { run: presentRun(run), node_id: run.lease_owner, steps: steps.map(presentStep) };
+			}
+		},
+
 		/** Runs of every org that ended in [since, until), oldest first: analytics catches up on missed run events. */
 		finishedBetween: {
 			visibility: "public",

@@ -48,6 +48,9 @@ const AutoscalerService: Schema<AutoscalerThis> = {
 		},
 		"scaling.rules.changed"(this: AutoscalerThis) {
 			this.tickSoon();
+		},
+		"actors.drain.changed"(this: AutoscalerThis) {
+			this.tickSoon();
 		}
 	},
 
@@ -100,7 +103,9 @@ const AutoscalerService: Schema<AutoscalerThis> = {
 				hostedReports(this.broker)
 			]);
 			const defaultReplicas: number = settings?.default_agent_replicas ?? 4;
-			const nodes = runtimeNodes(this.broker);
+			// A drained node gets no replicas: it hands its actors over to the others.
+			const drained = new Set(reports.filter(r => r.draining).map(r => r.node_id));
+			const nodes = runtimeNodes(this.broker).filter(n => !drained.has(n));
 			const perNode = new Map<string, { org_id: string; agent_id: string; replicas: number }[]>(nodes.map(n => [n, []]));
 			for (const agent of runnable) {
 				const rules = applicableRules(plan.rules.filter(r => r.org_id === agent.org_id), agent.agent_id);

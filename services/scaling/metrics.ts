@@ -6,6 +6,9 @@ import type { ScalingRuleDoc } from "./model";
 /** What one runtime node reports of itself (actors.hosted). */
 export interface HostedReport {
 	node_id: string;
+	draining: boolean;
+	/** Runs executing on the node, its actors' and the transient executor's. */
+	in_flight: number;
 	cpu_usage: number;
 	memory_usage: number;
 	agents: { agent_id: string; replicas: number; queue_depth: number; running: number }[];
