@@ -17,7 +17,9 @@ export interface Measured {
 /** Starts a bench server script in its own process and resolves with its port once it prints READY. */
 export function startServer(script: string, env: Record<string, string> = {}): Promise<{ port: number; child: ChildProcess }> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "servers", script)], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+		// BENCH_PROFILE=<dir> writes a V8 CPU profile of each server process there when it stops.
+		const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
+		const child = spawn(process.execPath, [...profile, "--import", "tsx", path.join(__dirname, "servers", script)], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
 		let buffer = "";
 		child.stdout!.on("data", (chunk: Buffer) => {
 			buffer += chunk.toString();

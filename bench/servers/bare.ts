@@ -7,5 +7,7 @@ const server = http.createServer((_req, res) => {
 });
 server.listen(0, "127.0.0.1", () => {
 	const address = server.address() as { port: number };
+	// A clean exit on SIGTERM lets --cpu-prof write its profile.
+	process.once("SIGTERM", () => process.exit(0));
 	process.stdout.write(`READY ${address.port}\n`);
 });
