@@ -5,6 +5,7 @@ import { actionsNamed, callIfPresent } from "../../lib/calls";
 import * as errors from "../../lib/errors";
 import { BOOLEAN, enumOf, INTEGER, nullable, NULLABLE_STRING, NUMBER, objectSchema, STRING, STRINGS, TIMESTAMP } from "../../lib/openapi-schema";
 import { newId } from "../../lib/ids";
+import { ruleToSchema } from "../api/openapi";
 import type { Principal } from "../../lib/principal";
 import { defaultSettings, type Settings } from "../../lib/settings";
 import type { Repository } from "../../lib/store";
@@ -51,7 +52,7 @@ const ORG_SCHEMA = objectSchema({
 });
 
 const SETTINGS_SCHEMA = objectSchema({
-	...Object.fromEntries(Object.keys(SETTINGS_RULES).map(k => [k, {}])),
+	...Object.fromEntries(Object.entries(SETTINGS_RULES).map(([name, rule]) => [name, ruleToSchema(rule)])),
 	maintenance_mode: BOOLEAN,
 	maintenance_message: NULLABLE_STRING,
 	updated_at: TIMESTAMP

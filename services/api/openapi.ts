@@ -120,21 +120,26 @@ function responseSchema(response: OpenApiSpec["response"]): Json | null {
 	return { $ref: `#/components/schemas/${response}` };
 }
 
-const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } });
+/** Error responses every operation shares, referenced by status so each operation stays small. */
+const ERROR_RESPONSES: Record<string, string> = {
+	"400": "Invalid input",
+	"401": "Missing, invalid or expired credential",
+	"403": "Permission missing, or organization suspended",
+	"404": "Not found",
+	"409": "Conflict: uniqueness or state",
+	"413": "Body too large",
+	"415": "Body is not JSON",
+	"429": "Rate limit exceeded",
+	"500": "Unexpected failure"
+};
+const errorRef = (status: string) => ({ $ref: `#/components/responses/Error${status}` });
 
 function errorResponses(method: string, access: RouteAccess | undefined, hasPathParams: boolean): Json {
-	const out: Json = { "400": errorResponse("Invalid input"), "429": errorResponse("Rate limit exceeded"), "500": errorResponse("Unexpected failure") };
-	if (access !== "public") {
-		out["401"] = errorResponse("Missing, invalid or expired credential");
-		out["403"] = errorResponse("Permission missing, or organization suspended");
-	}
-	if (hasPathParams || method !== "GET") out["404"] = errorResponse("Not found");
-	if (method === "POST" || method === "PUT") {
-		out["409"] = errorResponse("Conflict: uniqueness or state");
-		out["413"] = errorResponse("Body too large");
-		out["415"] = errorResponse("Body is not JSON");
-	}
-	return out;
+	const statuses = ["400", "429", "500"];
+	if (access !== "public") statuses.push("401", "403");
+	if (hasPathParams || method !== "GET") statuses.push("404");
+	if (method === "POST" || method === "PUT") statuses.push("409", "413", "415");
+	return Object.fromEntries(statuses.sort().map(status => [status, errorRef(status)]));
 }
 
 /** Credential-free routes need none; public published-agent routes take the publication key (§28). */
@@ -220,6 +225,12 @@ export function buildOpenApi(broker: ServiceBroker, aliases: AliasLike[], versio
 		paths,
 		components: {
 			schemas,
+			responses: Object.fromEntries(
+				Object.entries(ERROR_RESPONSES).map(([status, description]) => [
+					`Error${status}`,
+					{ description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } }
+				])
+			),
 			securitySchemes: {
 				bearerAuth: { type: "http", scheme: "bearer", description: "API key (fgk_…) or access token" },
 				publicKey: { type: "apiKey", in: "header", name: "X-Fluxgate-Public-Key", description: "A publication's public key (fgp_…); also accepted as the query parameter key" }

@@ -3,6 +3,7 @@ import type { Context } from "moleculer";
 import * as errors from "../../lib/errors";
 import { exactFilters, timeRange } from "../../lib/filters";
 import { newId } from "../../lib/ids";
+import { entitySchema, enumOf, nullable, NULLABLE_STRING, STRING } from "../../lib/openapi-schema";
 import type { Principal } from "../../lib/principal";
 import type { Filter, Repository } from "../../lib/store";
 import { UniqueViolation } from "../../lib/store";
@@ -35,12 +36,22 @@ const FILTERS = {
 	end: dateTime({ optional: true })
 };
 
-const ENTRY_SCHEMA = {
-	type: "object",
-	properties: Object.fromEntries(
-		["id", "org_id", "actor_type", "actor_id", "actor_name", "action", "resource_type", "resource_id", "outcome", "status_code", "details", "ip", "user_agent", "request_id", "prev_hash", "hash", "created_at", "updated_at"].map(k => [k, {}])
-	)
-};
+const ENTRY_SCHEMA = entitySchema({
+	actor_type: enumOf(["user", "api_key", "system", "public", "anonymous"]),
+	actor_id: NULLABLE_STRING,
+	actor_name: NULLABLE_STRING,
+	action: STRING,
+	resource_type: STRING,
+	resource_id: NULLABLE_STRING,
+	outcome: enumOf(["success", "denied", "failure"]),
+	status_code: nullable("integer"),
+	details: { type: "object" },
+	ip: NULLABLE_STRING,
+	user_agent: NULLABLE_STRING,
+	request_id: NULLABLE_STRING,
+	prev_hash: STRING,
+	hash: STRING
+});
 
 function filterOf(params: Record<string, any>): Filter {
 	const filter = exactFilters(params, ["actor_id", "actor_type", "action", "resource_type", "resource_id", "outcome"]);

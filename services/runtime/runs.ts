@@ -1,5 +1,6 @@
 import * as errors from "../../lib/errors";
 import type { Filter } from "../../lib/store";
+import { entitySchema, enumOf, INTEGER, nullable, NULLABLE_STRING, NULLABLE_TIMESTAMP, NUMBER, objectSchema, STRING, TIMESTAMP } from "../../lib/openapi-schema";
 import { CREATED_RANGE_QUERY, query, withCreatedRange } from "../../lib/validation";
 
 export type RunStatus = "queued" | "running" | "awaiting_approval" | "completed" | "failed" | "cancelled" | "blocked";
@@ -122,26 +123,60 @@ export function resolveMode(agentStatus: string, requested: RunMode | undefined)
 
 export const round6 = (n: number): number => Math.round((n + Number.EPSILON) * 1e6) / 1e6;
 
-export const RUN_SCHEMA = {
-	type: "object",
-	properties: Object.fromEntries(
-		[
-			"id", "org_id", "agent_id", "agent_version", "status", "mode", "trigger", "trigger_ref", "parent_run_id", "replay_of", "input", "output", "error",
-			"session_id", "end_user_id", "customer_id", "metadata", "model", "tokens_input", "tokens_output", "cost_usd", "savings_usd", "latency_ms",
-			"max_cost_usd", "ab_test_id", "ab_variant", "created_by", "started_at", "completed_at", "created_at", "updated_at"
-		].map(k => [k, {}])
-	)
-};
+const ERROR_OBJECT = nullable("object", { properties: { code: STRING, message: STRING } });
 
-export const STEP_SCHEMA = {
-	type: "object",
-	properties: Object.fromEntries(
-		[
-			"id", "run_id", "index", "type", "name", "status", "input", "output", "error", "tokens_input", "tokens_output", "cost_usd", "latency_ms",
-			"model", "tool_id", "approval_id", "started_at", "completed_at", "created_at", "updated_at"
-		].map(k => [k, {}])
-	)
-};
+export const RUN_SCHEMA = entitySchema({
+	agent_id: STRING,
+	agent_version: INTEGER,
+	status: enumOf(["queued", "running", "awaiting_approval", "completed", "failed", "cancelled", "blocked"]),
+	mode: enumOf(["production", "test"]),
+	trigger: enumOf(["api", "schedule", "event", "chat", "workflow", "coordination", "public"]),
+	trigger_ref: NULLABLE_STRING,
+	parent_run_id: NULLABLE_STRING,
+	replay_of: NULLABLE_STRING,
+	input: STRING,
+	output: NULLABLE_STRING,
+	error: ERROR_OBJECT,
+	session_id: NULLABLE_STRING,
+	end_user_id: NULLABLE_STRING,
+	customer_id: NULLABLE_STRING,
+	metadata: { type: "object" },
+	model: STRING,
+	tokens_input: INTEGER,
+	tokens_output: INTEGER,
+	cost_usd: NUMBER,
+	savings_usd: NUMBER,
+	latency_ms: INTEGER,
+	max_cost_usd: nullable("number"),
+	ab_test_id: NULLABLE_STRING,
+	ab_variant: enumOf(["a", "b", null]),
+	created_by: NULLABLE_STRING,
+	started_at: NULLABLE_TIMESTAMP,
+	completed_at: NULLABLE_TIMESTAMP
+});
+
+export const STEP_SCHEMA = objectSchema({
+	id: STRING,
+	run_id: STRING,
+	index: INTEGER,
+	type: enumOf(["llm_call", "tool_call", "policy_check", "approval", "memory", "message", "retrieval"]),
+	name: STRING,
+	status: enumOf(["running", "awaiting", "completed", "failed", "denied", "simulated"]),
+	input: { type: "object" },
+	output: nullable("object"),
+	error: ERROR_OBJECT,
+	tokens_input: INTEGER,
+	tokens_output: INTEGER,
+	cost_usd: NUMBER,
+	latency_ms: INTEGER,
+	model: NULLABLE_STRING,
+	tool_id: NULLABLE_STRING,
+	approval_id: NULLABLE_STRING,
+	started_at: TIMESTAMP,
+	completed_at: NULLABLE_TIMESTAMP,
+	created_at: TIMESTAMP,
+	updated_at: TIMESTAMP
+});
 
 /** Filters of a run list (§2 row 2) except `agent_id`, which the agents module's view sets itself. */
 export const RUN_QUERY = {

@@ -102,7 +102,8 @@ describe("OpenAPI document (§0.17)", () => {
 			const codes = Object.keys(op.responses);
 			expect(codes.some(c => /^2\d\d$/.test(c))).toBe(true);
 			for (const code of codes.filter(c => /^[45]/.test(c))) {
-				expect(op.responses[code].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/Error" });
+				expect(op.responses[code]).toEqual({ $ref: `#/components/responses/Error${code}` });
+				expect(doc.components.responses[`Error${code}`].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/Error" });
 			}
 			if (method === "post" || method === "put") expect(op.requestBody?.content?.["application/json"]?.schema?.type).toBe("object");
 			expect({ op: `${method} ${path}`, summary: typeof op.summary }).toEqual({ op: `${method} ${path}`, summary: "string" });
