@@ -3954,6 +3954,21 @@ export interface components {
             updated_at?: string;
             url?: string;
         };
+        Me: {
+            api_key?: components["schemas"]["ApiKey"] | null;
+            org: {
+                id?: string;
+                name?: string;
+                slug?: string;
+                /** @enum {unknown} */
+                status?: "active" | "suspended";
+            };
+            permissions: string[];
+            /** @enum {unknown} */
+            principal_type: "user" | "api_key";
+            roles: string[];
+            user?: components["schemas"]["User"] | null;
+        };
         MemoryEntry: {
             agent_id?: string | null;
             content?: string;
@@ -6011,7 +6026,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, unknown>;
+                    "application/json": components["schemas"]["Me"];
                 };
             };
             400: components["responses"]["Error400"];

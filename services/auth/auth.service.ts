@@ -61,6 +61,24 @@ const TOKEN_PAIR_SCHEMA = {
 	}
 };
 
+const ORG_SUMMARY_SCHEMA = {
+	type: "object",
+	properties: { id: { type: "string" }, name: { type: "string" }, slug: { type: "string" }, status: { enum: ["active", "suspended"] } }
+};
+
+const ME_SCHEMA = {
+	type: "object",
+	required: ["principal_type", "org", "roles", "permissions"],
+	properties: {
+		principal_type: { enum: ["user", "api_key"] },
+		user: { anyOf: [{ $ref: "#/components/schemas/User" }, { type: "null" }] },
+		api_key: { anyOf: [{ $ref: "#/components/schemas/ApiKey" }, { type: "null" }] },
+		org: ORG_SUMMARY_SCHEMA,
+		roles: { type: "array", items: { type: "string" } },
+		permissions: { type: "array", items: { type: "string" } }
+	}
+};
+
 const orgSummary = (org: any) => ({ id: org.id, name: org.name, slug: org.slug, status: org.status });
 
 const AuthService: Schema<AuthThis> = {
@@ -73,7 +91,7 @@ const AuthService: Schema<AuthThis> = {
 	],
 	settings: { rest: "/auth", $dependencyInterval: 50 },
 	dependencies: ["rbac", "admin"],
-	metadata: { schemas: { TokenPair: TOKEN_PAIR_SCHEMA } },
+	metadata: { schemas: { TokenPair: TOKEN_PAIR_SCHEMA, Me: ME_SCHEMA } },
 
 	actions: {
 		register: {
@@ -179,7 +197,7 @@ const AuthService: Schema<AuthThis> = {
 		me: {
 			rest: "GET /me",
 			access: "authenticated",
-			openapi: { summary: "Who am I: principal, org, roles and permissions", response: { type: "object" } },
+			openapi: { summary: "Who am I: principal, org, roles and permissions", response: "Me" },
 			async handler(this: AuthThis, ctx: Ctx) {
 				const p = ctx.meta.principal;
 				const org: any = await ctx.call("admin.getOrg", { id: p.org_id });
