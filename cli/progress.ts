@@ -39,9 +39,14 @@ export class RunProgress {
 				const mark = DONE.has(data.status) ? green(this.out, "✓") : red(this.out, "✗");
 				const tokens = data.type === "llm_call" ? `  ${data.tokens_input ?? 0}→${data.tokens_output ?? 0} tokens` : "";
 				this.line(`${mark} step ${data.index} ${data.type} ${data.name} ${data.status}${tokens}  ${data.latency_ms ?? 0} ms`);
-				if (this.current?.index === data.index) this.current = null;
+				if (this.current?.index === data.index) {
+					this.current = null;
+					this.streamedChunks = 0;
+				}
 			}
 		} else if (event.event === "token") {
+			// A stream opened mid-call replays only stored steps, so the call in progress is known from its tokens.
+			if (this.current?.index !== data.step_index) this.current = { index: data.step_index, type: "llm_call", name: "" };
 			this.streamedChunks++;
 		}
 	}
@@ -73,9 +78,10 @@ export class RunProgress {
 	private redraw(): void {
 		if (!this.out.stderr.isTTY) return;
 		this.frame = (this.frame + 1) % SPINNER.length;
-		const step = this.current ? ` · step ${this.current.index} ${this.current.type} ${this.current.name}` : "";
+		const step = this.current ? ` · step ${[this.current.index, this.current.type, this.current.name].join(" ").trim()}` : "";
 		const streamed = this.streamedChunks ? ` · ${this.streamedChunks} tokens streamed` : "";
 		const elapsed = ((Date.now() - this.started) / 1000).toFixed(1);
-		this.out.stderr.write(`\r\u001b[K${SPINNER[this.frame]} ${this.status}${step}${streamed} · ${this.tokensIn + this.tokensOut} tokens · ${elapsed} s`);
+		const total = this.tokensIn + this.tokensOut;
+		this.out.stderr.write(`\r\u001b[K${SPINNER[this.frame]} ${this.status}${step}${streamed}${total ? ` · ${total} tokens so far` : ""} · ${elapsed} s`);
 	}
 }

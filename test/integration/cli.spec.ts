@@ -20,10 +20,11 @@ describe("the fluxgate CLI (built binary) against the built server", () => {
 	let server: ServerProcess;
 	const configFile = () => path.join(configHome, "fluxgate", "config.json");
 
-	/** Runs `node dist/cli/main.js …` with its own config home; `FLUXGATE_*` come only from `env`. */
-	function cli(args: string[], options: { env?: Record<string, string>; stdin?: string } = {}): Promise<Result> {
+	/** Runs `node dist/cli/main.js …` (or `command` with these args) with its own config home; `FLUXGATE_*` come only from `env`. */
+	function cli(args: string[], options: { env?: Record<string, string>; stdin?: string; command?: string } = {}): Promise<Result> {
 		const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("FLUXGATE_")));
-		const child = spawn(process.execPath, [CLI_JS, ...args], { env: { ...env, XDG_CONFIG_HOME: configHome, ...options.env }, stdio: ["pipe", "pipe", "pipe"] });
+		const [command, commandArgs] = options.command ? [options.command, args] : [process.execPath, [CLI_JS, ...args]];
+		const child = spawn(command, commandArgs, { env: { ...env, XDG_CONFIG_HOME: configHome, ...options.env }, stdio: ["pipe", "pipe", "pipe"] });
 		let stdout = "";
 		let stderr = "";
 		child.stdout.on("data", c => (stdout += c));
@@ -110,6 +111,15 @@ describe("the fluxgate CLI (built binary) against the built server", () => {
 		expect(followed.stderr).toMatch(/^completed {2}\d+→\d+ tokens, \$\d+\.\d{6}, \d+ ms$/m);
 		expect(followed.stdout).toBe("hello from the command line\n");
 
+		// On a terminal the same run shows a live line: current step, tokens streamed so far, elapsed time.
+		const onTerminal = await cli(["-qec", `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI_JS)} runs start cli-helper --follow --input "SLEEP 1200"$'\\n'"one two three four five six"`, "/dev/null"], {
+			env,
+			command: "script"
+		});
+		expect(onTerminal.code).toBe(0);
+		expect(onTerminal.stdout).toMatch(/\r\u001b\[K\S running · step 1 llm_call( mock-echo)? · [1-9]\d* tokens streamed · \d+\.\d s/);
+		expect(onTerminal.stdout).toMatch(/one two three four five six\r?\n$/);
+
 		const events = (await cli(["runs", "start", "cli-helper", "--input", "SLEEP 300\nstreamed words for the script", "--follow", "--json"])).stdout
 			.trim()
 			.split("\n")
@@ -133,7 +143,7 @@ describe("the fluxgate CLI (built binary) against the built server", () => {
 		expect(cancelled.stderr).toMatch(/^cancelled {2}CANCELLED /m);
 		const shown = await cli(["runs", "get", runId]);
 		expect(shown.stdout).toMatch(/status\s+cancelled/);
-		expect((await json(["runs", "list", "--agent", "cli-helper", "--status", "completed"])).total).toBe(2);
+		expect((await json(["runs", "list", "--agent", "cli-helper", "--status", "completed"])).total).toBe(3);
 	});
 
 	test("agents export writes a bundle without ids or literal header values; import recreates the agent, creating or reusing tools by name", async () => {
