@@ -816,6 +816,8 @@ const RuntimeService: Schema<RuntimeThis> = {
 			sse.send("run.status", { run_id: run.id, status: run.status, previous_status: null });
 			const steps = await this.repos.steps.forOrg(run.org_id).find({ run_id: run.id }, { sort: { index: 1 } });
 			for (const step of steps) sse.send("step", presentStep(step));
+			const stored = new Set(steps.map(step => step.index));
+			for (const { index, step } of this.hub.openStepsOf(run.id)) if (!stored.has(index)) sse.send("step", step);
 			if (TERMINAL.has(run.status)) {
 				sse.send(run.status === "completed" ? "run.completed" : "run.failed", presentRun(run));
 				setImmediate(() => sse.close());

@@ -6,6 +6,8 @@ type Listener = (e: RunEvent) => void;
 /** Live run events of this node, by run id: fed by bus events, read by SSE streams and waiting callers. */
 export class RunHub {
 	private readonly listeners = new Map<string, Set<Listener>>();
+	/** Steps announced as started but not stored yet (an LLM call is stored when it ends), by run and index, for stream replays. */
+	private readonly openSteps = new Map<string, Map<number, unknown>>();
 
 	subscribe(runId: string, listener: Listener): () => void {
 		let set = this.listeners.get(runId);
@@ -18,12 +20,31 @@ export class RunHub {
 	}
 
 	publish(runId: string, e: RunEvent): void {
+		this.trackOpenStep(runId, e);
 		const set = this.listeners.get(runId);
 		if (set) for (const listener of [...set]) listener(e);
 	}
 
 	hasListeners(runId: string): boolean {
 		return this.listeners.has(runId);
+	}
+
+	openStepsOf(runId: string): { index: number; step: unknown }[] {
+		return [...(this.openSteps.get(runId) ?? [])].map(([index, step]) => ({ index, step }));
+	}
+
+	private trackOpenStep(runId: string, e: RunEvent): void {
+		if (e.event === "run.completed" || e.event === "run.failed") return void this.openSteps.delete(runId);
+		if (e.event !== "step") return;
+		const step = e.data as { index: number; status: string };
+		let open = this.openSteps.get(runId);
+		if (step.status === "running" || step.status === "awaiting") {
+			if (!open) this.openSteps.set(runId, (open = new Map()));
+			open.set(step.index, step);
+		} else if (open) {
+			open.delete(step.index);
+			if (open.size === 0) this.openSteps.delete(runId);
+		}
 	}
 }
 

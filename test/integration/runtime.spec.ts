@@ -110,6 +110,13 @@ describe("Runtime through HTTP", () => {
 		const stepEnd = stream.events.findIndex(e => e.event === "step" && e.data.status === "completed");
 		expect(firstToken).toBeGreaterThan(0);
 		expect(stepEnd).toBeGreaterThan(firstToken);
+		// Opened during the model call, a stream replays that call's step as running before its tokens go on.
+		const slow = await app.http.post("/api/v1/runtime/runs").set(auth).send({ agent_id: agent.id, input: "SLEEP 1200\nfive six seven" });
+		await new Promise(r => setTimeout(r, 500));
+		const joined = await readSse(`${app.url}/api/v1/runtime/runs/${slow.body.id}/stream`, app.ownerKey);
+		expect(joined.events.slice(0, 2).map(e => [e.event, e.data.status, e.data.type])).toEqual([["run.status", "running", undefined], ["step", "running", "llm_call"]]);
+		expect(joined.events[1].data).toMatchObject({ index: 0, name: "mock-echo", run_id: slow.body.id, id: expect.stringMatching(/^stp_/) });
+		expect(joined.events.at(-1)!.event).toBe("run.completed");
 		// A finished run replays its state and closes at once.
 		const replay = await readSse(`${app.url}/api/v1/runtime/runs/${run.body.id}/stream`, app.ownerKey);
 		expect(replay.events.map(e => e.event)).toEqual(["run.status", "step", "run.completed"]);
