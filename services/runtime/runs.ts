@@ -121,6 +121,12 @@ export function resolveMode(agentStatus: string, requested: RunMode | undefined)
 	return requested ?? "production";
 }
 
+/** Replays always run in test mode; suspended and archived agents still refuse. */
+export function resolveReplayMode(status: string): RunMode {
+	resolveMode(status, "test");
+	return "test";
+}
+
 export const round6 = (n: number): number => Math.round((n + Number.EPSILON) * 1e6) / 1e6;
 
 const ERROR_OBJECT = nullable("object", { properties: { code: STRING, message: STRING } });
