@@ -1,6 +1,6 @@
 import type { ServiceBroker } from "moleculer";
 import { callIfPresent } from "../../lib/calls";
-import type { CheckResult } from "../governance/governance.service";
+import type { CheckResult } from "../governance/service-model";
 
 export type GovernanceDecision = CheckResult;
 

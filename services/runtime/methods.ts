@@ -5,7 +5,7 @@ import * as errors from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { Schema } from "../../lib/schema";
 import { nowIso } from "../../lib/time";
-import { type QueuedRun } from "./dispatcher";
+import type { QueuedRun } from "./dispatcher";
 import { capPayload, presentRun, presentStep, resolveMode, resolveReplayMode, TERMINAL, type RunDoc, type RunMode, type RunStatus, type StepDoc, type Trigger } from "./runs";
 import { SseStream, type RunEvent } from "./stream";
 import { actorName, chatSessionOf, DISPATCH_TIMEOUT_MS, LEASE_MS, REDISPATCH_MS, SWEEP_INTERVAL_MS, UNDISPATCHABLE_MS, type Ctx, type RuntimeThis } from "./model";
