@@ -260,7 +260,7 @@ const GovernanceService: Schema<GovernanceThis> = {
 
 		// Internal actions for the run loop (called from services/actors/guards.ts).
 
-		...runActions,
+		...runActions
 	},
 
 	methods: governanceMethods,
