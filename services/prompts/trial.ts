@@ -4,7 +4,7 @@ import * as errors from "../../lib/errors";
 import { outboundPolicy } from "../../lib/outbound";
 import type { Settings } from "../../lib/settings";
 import { callModel, type ChatMessage } from "../providers/adapters";
-import type { ResolvedModel } from "../providers/providers.service";
+import type { ResolvedModel } from "../providers/service-model";
 import { maskSecrets } from "../secrets/mask";
 
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;

@@ -4,105 +4,19 @@ import { callIfPresent } from "../../lib/calls";
 import * as errors from "../../lib/errors";
 import { FluxError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { outboundPolicy } from "../../lib/outbound";
-import type { Principal } from "../../lib/principal";
 import type { Schema } from "../../lib/schema";
 import { defaultSettings, SettingsCache, type Settings } from "../../lib/settings";
-import type { Repository } from "../../lib/store";
 import { writeUnique } from "../../lib/store";
 import { CREATED_RANGE_QUERY, LIST_QUERY, listOptions, query, substringFilter, withCreatedRange } from "../../lib/validation";
-import { StoreMixin, type PlatformThis } from "../../mixins/platform.mixin";
+import { StoreMixin } from "../../mixins/platform.mixin";
 import { CircuitBreaker } from "./circuit";
-import { executeTool, type ExecuteEnv } from "./execute";
 import { buildTool, buildUpdate } from "./fields";
 import { validateInput } from "./json-schema";
 import { ToolRateLimiter } from "./limits";
 import { McpToolsMixin } from "./mcp-tools";
-import {
-	CREATABLE_TYPES,
-	HTTP_METHODS,
-	INVOCATION_SCHEMA,
-	INVOCATION_STATUSES,
-	presentInvocation,
-	presentTool,
-	SAFETY_LEVELS,
-	TOOL_NAME,
-	TOOL_SCHEMA,
-	TOOL_TEST_RESULT_SCHEMA,
-	TOOL_TYPES,
-	type InvocationDoc,
-	type InvocationStatus,
-	type ToolDoc,
-	type ToolError
-} from "./model";
-
-interface ToolsThis extends PlatformThis {
-	repos: { tools: Repository<ToolDoc>; tool_invocations: Repository<InvocationDoc> };
-	limiter: ToolRateLimiter;
-	settingsCache: SettingsCache;
-	[k: string]: any;
-}
-
-type Ctx<P = any> = Context<P, { principal: Principal; auditResourceId?: string }>;
-
-/** What `tools.invoke`, `tools.recordSimulated` and the test endpoint answer. */
-export interface InvocationResult {
-	invocation_id: string | null;
-	status: InvocationStatus;
-	output: unknown;
-	error: ToolError | null;
-	latency_ms: number;
-}
-
-interface CallContext {
-	org_id: string;
-	run_id: string | null;
-	agent_id: string | null;
-	step_id: string | null;
-	end_user_id: string | null;
-	source: "run" | "test";
-}
-
-const CALLS_METRIC = "fluxgate.tool.calls.total";
-
-/** Parameters of the internal actions that log a call made during a run. */
-const runCallParams = () => ({
-	org_id: "string",
-	tool_id: "string",
-	input: { type: "any", optional: true },
-	run_id: { type: "string", optional: true, nullable: true },
-	agent_id: { type: "string", optional: true, nullable: true },
-	step_id: { type: "string", optional: true, nullable: true }
-});
-
-const runCall = (p: Record<string, any>): CallContext => ({
-	org_id: p.org_id,
-	run_id: p.run_id ?? null,
-	agent_id: p.agent_id ?? null,
-	step_id: p.step_id ?? null,
-	end_user_id: p.end_user_id ?? null,
-	source: "run"
-});
-
-const writable = (optional: boolean) => ({
-	name: { type: "string", pattern: TOOL_NAME, optional },
-	description: { type: "string", min: 1, max: 2000, optional },
-	endpoint: { type: "string", max: 2048, optional: true, nullable: true },
-	method: { type: "enum", values: HTTP_METHODS, optional: true },
-	headers: { type: "record", key: { type: "string", min: 1, max: 256 }, value: { type: "string", max: 8192 }, optional: true },
-	config: { type: "object", optional: true },
-	input_schema: { type: "object", optional: true },
-	safety_level: { type: "enum", values: SAFETY_LEVELS, optional: true },
-	rate_limit: {
-		type: "object",
-		optional: true,
-		nullable: true,
-		props: { max_calls: { type: "number", integer: true, min: 1, max: 1_000_000 }, period: { type: "enum", values: ["minute", "hour"] } }
-	},
-	timeout_seconds: { type: "number", integer: true, min: 1, max: 300, optional: true }
-});
-
-const pickRateLimit = (r: any) => (r ? { max_calls: r.max_calls, period: r.period } : r);
+import { CREATABLE_TYPES, INVOCATION_SCHEMA, INVOCATION_STATUSES, presentInvocation, presentTool, SAFETY_LEVELS, TOOL_SCHEMA, TOOL_TEST_RESULT_SCHEMA, TOOL_TYPES, type InvocationStatus, type ToolDoc, type ToolError } from "./model";
+import { type CallContext, CALLS_METRIC, type Ctx, type InvocationResult, pickRateLimit, runCall, runCallParams, type ToolsThis, writable } from "./service-model";
+import { toolsMethods } from "./methods";
 
 const ToolsService: Schema<ToolsThis> = {
 	name: "tools",
@@ -358,126 +272,7 @@ const ToolsService: Schema<ToolsThis> = {
 		}
 	},
 
-	methods: {
-		async requireTool(this: ToolsThis, ctx: Ctx, id: string): Promise<ToolDoc> {
-			const tool = await this.repos.tools.forOrg(ctx.meta.principal.org_id).get(id);
-			if (!tool) throw errors.notFound("Tool");
-			return tool;
-		},
-
-		/** Counts one call; answers the refusal when the tool's `rate_limit` is exhausted, else null. */
-		async hitRateLimit(this: ToolsThis, tool: ToolDoc) {
-			if (!tool.rate_limit) return null;
-			const decision = await this.limiter.hit(tool.id, tool.rate_limit);
-			return decision.allowed ? null : decision;
-		},
-
-		rateLimitMessage(this: ToolsThis, tool: ToolDoc, retryAfterSeconds: number): string {
-			return `Tool ${tool.name} allows ${tool.rate_limit?.max_calls} calls per ${tool.rate_limit?.period}: retry after ${retryAfterSeconds} s`;
-		},
-
-		unavailableError(this: ToolsThis, tool: ToolDoc): ToolError {
-			return { code: "TOOL_UNAVAILABLE", message: `Tool ${tool.name} is no longer offered by its MCP server` };
-		},
-
-		/** The platform side of a call: secrets, outbound policy, knowledge search and MCP. */
-		executeEnv(this: ToolsThis, ctx: Context<any, any>, call: CallContext, idempotencyKey: string): ExecuteEnv {
-			const principal = ctx.meta.principal ?? { type: "system", id: null, name: "tools", user_id: null, org_id: call.org_id, permissions: [], roles: [] };
-			const present = (action: string) => (this.broker.registry as any).actions.isAvailable(action);
-			return {
-				idempotencyKey,
-				userAgent: `Fluxgate/${this.config.version}`,
-				resolveSecrets: async value => {
-					if (!present("secrets.resolve")) throw new FluxError(404, "SECRET_NOT_FOUND", "Secret references cannot be resolved: the secrets module does not run on this installation");
-					return ctx.call("secrets.resolve", { org_id: call.org_id, agent_id: call.agent_id, value });
-				},
-				outboundPolicy: async () => outboundPolicy(await this.settingsCache.get(), this.config.allowPrivateNetwork),
-				knowledgeSearch: present("knowledge.search")
-					? params => ctx.call("knowledge.search", { ...params, org_id: call.org_id }, { meta: { principal } })
-					: null,
-				mcpCall: present("mcp.callTool")
-					? params =>
-						// The MCP module bounds the call by the tool's timeout; the broker's default must not cut it shorter.
-						ctx.call("mcp.callTool", { ...params, org_id: call.org_id, run_id: call.run_id, agent_id: call.agent_id, end_user_id: call.end_user_id }, { timeout: params.timeout_ms + 5000 })
-					: null
-			};
-		},
-
-		async perform(this: ToolsThis, ctx: Context<any, any>, tool: ToolDoc, input: Record<string, unknown>, call: CallContext, idempotencyKey: string) {
-			const result = await executeTool(tool, input, this.executeEnv(ctx, call, idempotencyKey));
-			if (result.unexpected) this.logger.error({ err: result.unexpected, tool_id: tool.id }, "Tool call failed unexpectedly");
-			return result;
-		},
-
-		/** Logs the invocation, then the events, audit entry and metric of a run call; answers the call result. */
-		async finish(
-			this: ToolsThis,
-			ctx: Context<any, any>,
-			tool: ToolDoc,
-			call: CallContext,
-			invocationId: string,
-			started: number,
-			result: { status: InvocationStatus; input: unknown; output: unknown; error: ToolError | null }
-		): Promise<InvocationResult> {
-			const latency = result.status === "simulated" ? 0 : Date.now() - started;
-			await this.repos.tool_invocations.forOrg(tool.org_id).insert({
-				id: invocationId,
-				tool_id: tool.id,
-				tool_name: tool.name,
-				run_id: call.run_id,
-				agent_id: call.agent_id,
-				step_id: call.step_id,
-				source: call.source,
-				input: result.input ?? {},
-				output: result.output ?? null,
-				status: result.status,
-				error: result.error,
-				latency_ms: latency
-			});
-			this.broker.metrics.increment(CALLS_METRIC, { status: result.status });
-			if (call.source === "run") {
-				const payload = { org_id: tool.org_id, invocation_id: invocationId, tool_id: tool.id, tool_name: tool.name, run_id: call.run_id, agent_id: call.agent_id, status: result.status, latency_ms: latency, error: result.error };
-				ctx.broadcast("tool.called", payload);
-				if (result.status === "error") ctx.broadcast("tool.failed", payload);
-				if (tool.safety_level !== "safe" && (result.status === "success" || result.status === "error")) await this.auditCall(ctx, tool, call, result.status === "success");
-			}
-			return { invocation_id: invocationId, status: result.status, output: result.output ?? null, error: result.error, latency_ms: latency };
-		},
-
-		/** `tool.invoke` audit entry for each run call of a moderate or dangerous tool (§18). */
-		async auditCall(this: ToolsThis, ctx: Context<any, any>, tool: ToolDoc, call: CallContext, success: boolean) {
-			await ctx
-				.call("audit.record", {
-					org_id: tool.org_id,
-					actor_type: "system",
-					actor_id: null,
-					actor_name: null,
-					action: "tool.invoke",
-					resource_id: tool.id,
-					outcome: success ? "success" : "failure",
-					status_code: null,
-					details: { tool_name: tool.name, step_id: call.step_id },
-					ip: null,
-					user_agent: null,
-					request_id: ctx.requestID ?? null
-				})
-				.catch(err => this.logger.error({ err, tool_id: tool.id }, "Could not audit a tool call"));
-		},
-
-		circuitOpened(this: ToolsThis, ctx: Context<any, any>, tool: ToolDoc, call: CallContext, error: ToolError | null) {
-			this.logger.warn({ tool_id: tool.id, org_id: tool.org_id }, "Tool circuit opened after repeated failures");
-			ctx.broadcast("tool.circuit_opened", {
-				org_id: tool.org_id,
-				tool_id: tool.id,
-				tool_name: tool.name,
-				run_id: call.run_id,
-				agent_id: call.agent_id,
-				status: "open",
-				latency_ms: 0,
-				error
-			});
-		}
-	},
+	methods: toolsMethods,
 
 	created(this: ToolsThis) {
 		this.limiter = new ToolRateLimiter(this.platform.redis);
