@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { ServiceBroker } from "moleculer";
 
-
 export const REDIS_URL = "redis://127.0.0.1:6379";
 
 export interface NodeProcess {
@@ -35,6 +34,14 @@ export function startNode(env: Record<string, string>, timeoutMs = 30_000): Prom
 			reject(new Error(`node exited with ${code}:\n${output.join("")}`));
 		});
 	});
+}
+
+/** What every cluster test's gateway node runs: the gateway and the data services a run needs. */
+const GATEWAY_SERVICES = ["api", "admin", "rbac", "auth", "audit", "agents", "lifecycle", "providers", "secrets", "tools", "runtime"];
+
+/** The gateway node "gateway" of a cluster test, with its bootstrap key and the modules under test; it never rate limits the test. */
+export function startGateway(common: Record<string, string>, key: string, modules: string[], env: Record<string, string> = {}): Promise<NodeProcess> {
+	return startNode({ ...common, NODE_ID: "gateway", FLUXGATE_BOOTSTRAP_KEY: key, FLUXGATE_RATE_LIMIT: "100000", SERVICES: [...GATEWAY_SERVICES, ...modules].join(","), ...env });
 }
 
 export function stopNode(node: NodeProcess | undefined, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {

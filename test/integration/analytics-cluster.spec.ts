@@ -1,6 +1,6 @@
 import type { ServiceBroker } from "moleculer";
 import request from "supertest";
-import { observer, REDIS_URL, startNode, stopNode, uniqueNamespace, until, type NodeProcess } from "../helpers/cluster";
+import { observer, REDIS_URL, startGateway, startNode, stopNode, uniqueNamespace, until, type NodeProcess } from "../helpers/cluster";
 
 const KEY = "fgk_AnalyticsClusterKey_0123456789abcdefgh".slice(0, 44);
 const auth = { Authorization: `Bearer ${KEY}` };
@@ -22,13 +22,7 @@ describe("analytics and intelligence on their own node over Redis", () => {
 	let http: ReturnType<typeof request>;
 
 	beforeAll(async () => {
-		gateway = await startNode({
-			...common,
-			NODE_ID: "gateway",
-			FLUXGATE_BOOTSTRAP_KEY: KEY,
-			FLUXGATE_RATE_LIMIT: "100000",
-			SERVICES: "api,admin,rbac,auth,audit,agents,lifecycle,providers,secrets,tools,runtime,governance,budgets"
-		});
+		gateway = await startGateway(common, KEY, ["governance", "budgets"]);
 		runtime = await startNode({ ...common, NODE_ID: "runtime", SERVICES: "actors" });
 		http = request(`http://127.0.0.1:${gateway.port}`);
 		watcher = await observer(namespace);

@@ -1,6 +1,6 @@
 import type { ServiceBroker } from "moleculer";
 import request from "supertest";
-import { observer, REDIS_URL, startNode, stopNode, uniqueNamespace, until, type NodeProcess } from "../helpers/cluster";
+import { observer, REDIS_URL, startGateway, startNode, stopNode, uniqueNamespace, until, type NodeProcess } from "../helpers/cluster";
 import { openSse, type SseResponse } from "../helpers/sse";
 
 const KEY = "fgk_ChatMultiNodeOwnerKey_0123456789abcdefgh".slice(0, 44);
@@ -28,13 +28,7 @@ describe("chat sessions across runtime nodes over Redis", () => {
 	const common = { TRANSPORTER: REDIS_URL, NAMESPACE: namespace };
 
 	beforeAll(async () => {
-		gateway = await startNode({
-			...common,
-			NODE_ID: "gateway",
-			FLUXGATE_BOOTSTRAP_KEY: KEY,
-			FLUXGATE_RATE_LIMIT: "100000",
-			SERVICES: "api,admin,rbac,auth,audit,agents,lifecycle,providers,secrets,tools,runtime,prompts,chat"
-		});
+		gateway = await startGateway(common, KEY, ["prompts", "chat"]);
 		[runtimeA, runtimeB] = await Promise.all([
 			startNode({ ...common, NODE_ID: "runtime-a", SERVICES: "actors" }),
 			startNode({ ...common, NODE_ID: "runtime-b", SERVICES: "actors" })

@@ -1,5 +1,5 @@
 import request from "supertest";
-import { REDIS_URL, startNode, stopNode, uniqueNamespace, until, type NodeProcess } from "../helpers/cluster";
+import { REDIS_URL, startGateway, startNode, stopNode, uniqueNamespace, until, type NodeProcess } from "../helpers/cluster";
 
 const KEY = "fgk_CoordinationClusterKey_0123456789abcdefgh".slice(0, 44);
 const auth = { Authorization: `Bearer ${KEY}` };
@@ -29,13 +29,7 @@ describe("coordination across runtime nodes over Redis", () => {
 	const runsOf = async (agentId: string) => (await api("get", `/runtime/runs?agent_id=${agentId}&limit=200`)).body.items as any[];
 
 	beforeAll(async () => {
-		gateway = await startNode({
-			...common,
-			NODE_ID: "gateway",
-			FLUXGATE_BOOTSTRAP_KEY: KEY,
-			FLUXGATE_RATE_LIMIT: "100000",
-			SERVICES: "api,admin,rbac,auth,audit,agents,lifecycle,providers,secrets,tools,runtime,coordination"
-		});
+		gateway = await startGateway(common, KEY, ["coordination"]);
 		http = request(`http://127.0.0.1:${gateway.port}`);
 		const agent = async (name: string, model: string) => {
 			const created = (await api("post", "/agents", { name, model }).expect(201)).body;

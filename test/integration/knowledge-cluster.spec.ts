@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import request from "supertest";
-import { REDIS_URL, startNode, stopNode, uniqueNamespace, until, type NodeProcess } from "../helpers/cluster";
+import { REDIS_URL, startGateway, startNode, stopNode, uniqueNamespace, until, type NodeProcess } from "../helpers/cluster";
 
 const KEY = "fgk_KnowledgeClusterKey_0123456789abcdefghij".slice(0, 44);
 const auth = { Authorization: `Bearer ${KEY}` };
@@ -26,13 +26,7 @@ describe("knowledge and memory on their own node over Redis", () => {
 		until(async () => (await http.post("/api/v1/knowledge/search").set(auth).send({ query: "probe" })).status === 200, 60_000, "the knowledge node to serve search");
 
 	beforeAll(async () => {
-		gateway = await startNode({
-			...common,
-			NODE_ID: "gateway",
-			FLUXGATE_BOOTSTRAP_KEY: KEY,
-			FLUXGATE_RATE_LIMIT: "100000",
-			SERVICES: "api,admin,rbac,auth,audit,agents,lifecycle,providers,secrets,tools,runtime,actors"
-		});
+		gateway = await startGateway(common, KEY, ["actors"]);
 		knowledge = await startNode(knowledgeEnv);
 		http = request(`http://127.0.0.1:${gateway.port}`);
 		await ready();

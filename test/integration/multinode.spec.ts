@@ -1,7 +1,7 @@
 import type { ServiceBroker } from "moleculer";
 import request from "supertest";
 import { startEchoServer, type EchoServer } from "../fixtures/echo-server";
-import { observer, REDIS_URL, startNode, stopNode, uniqueNamespace, until, type NodeProcess } from "../helpers/cluster";
+import { observer, REDIS_URL, startGateway, startNode, stopNode, uniqueNamespace, until, type NodeProcess } from "../helpers/cluster";
 
 const KEY = "fgk_MultiNodeOwnerKey_0123456789abcdefghijk".slice(0, 44);
 const auth = { Authorization: `Bearer ${KEY}` };
@@ -23,15 +23,7 @@ describe("runs across runtime nodes over Redis", () => {
 
 	beforeAll(async () => {
 		upstream = await startEchoServer();
-		gateway = await startNode({
-			...common,
-			NODE_ID: "gateway",
-			FLUXGATE_BOOTSTRAP_KEY: KEY,
-			FLUXGATE_ALLOW_PRIVATE_NETWORK: "true",
-			// The test polls run states for a minute; the default 600 requests per minute would refuse it.
-			FLUXGATE_RATE_LIMIT: "100000",
-			SERVICES: "api,admin,rbac,auth,audit,agents,lifecycle,providers,secrets,tools,runtime"
-		});
+		gateway = await startGateway(common, KEY, [], { FLUXGATE_ALLOW_PRIVATE_NETWORK: "true" });
 		[runtimeA, runtimeB] = await Promise.all([
 			startNode({ ...common, NODE_ID: "runtime-a", SERVICES: "actors" }),
 			startNode({ ...common, NODE_ID: "runtime-b", SERVICES: "actors" })

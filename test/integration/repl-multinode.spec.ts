@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import request from "supertest";
-import { REDIS_URL, startNode, stopNode, uniqueNamespace, until, type NodeProcess } from "../helpers/cluster";
+import { REDIS_URL, startGateway, startNode, stopNode, uniqueNamespace, until, type NodeProcess } from "../helpers/cluster";
 
 const KEY = "fgk_ReplOwnerKey_0123456789abcdefghijklmnopq".slice(0, 44);
 const auth = { Authorization: `Bearer ${KEY}` };
@@ -28,13 +28,7 @@ describe("REPL commands on a live cluster", () => {
 	const common = { TRANSPORTER: REDIS_URL, NAMESPACE: namespace, FLUXGATE_SCALING_INTERVAL_MS: "1000" };
 
 	beforeAll(async () => {
-		gateway = await startNode({
-			...common,
-			NODE_ID: "gateway",
-			FLUXGATE_BOOTSTRAP_KEY: KEY,
-			FLUXGATE_RATE_LIMIT: "100000",
-			SERVICES: "api,admin,rbac,auth,audit,agents,lifecycle,providers,secrets,tools,runtime,scaling"
-		});
+		gateway = await startGateway(common, KEY, ["scaling"]);
 		runtimes.push(...(await Promise.all(["a", "b"].map(id => startNode({ ...common, NODE_ID: id, SERVICES: "actors,autoscaler" })))));
 		http = request(`http://127.0.0.1:${gateway.port}`);
 	}, 90_000);

@@ -1,6 +1,6 @@
 import Redis from "ioredis";
 import request from "supertest";
-import { REDIS_URL, startNode, stopNode, uniqueNamespace, until, type NodeProcess } from "../helpers/cluster";
+import { REDIS_URL, startGateway, startNode, stopNode, uniqueNamespace, until, type NodeProcess } from "../helpers/cluster";
 
 const KEY = "fgk_ScalingOwnerKey_0123456789abcdefghijklmn".slice(0, 44);
 const auth = { Authorization: `Bearer ${KEY}` };
@@ -20,13 +20,7 @@ describe("autoscaling across runtime nodes over Redis", () => {
 	const common = { TRANSPORTER: REDIS_URL, NAMESPACE: namespace, FLUXGATE_SCALING_INTERVAL_MS: "1000" };
 
 	beforeAll(async () => {
-		gateway = await startNode({
-			...common,
-			NODE_ID: "gateway",
-			FLUXGATE_BOOTSTRAP_KEY: KEY,
-			FLUXGATE_RATE_LIMIT: "100000",
-			SERVICES: "api,admin,rbac,auth,audit,agents,lifecycle,providers,secrets,tools,runtime,scaling"
-		});
+		gateway = await startGateway(common, KEY, ["scaling"]);
 		const started = await Promise.all(RUNTIME_NODES.map(id => startNode({ ...common, NODE_ID: id, SERVICES: "actors,autoscaler" })));
 		started.forEach((node, i) => runtimes.set(RUNTIME_NODES[i], node));
 		http = request(`http://127.0.0.1:${gateway.port}`);

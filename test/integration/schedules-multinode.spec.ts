@@ -1,6 +1,6 @@
 import Redis from "ioredis";
 import request from "supertest";
-import { REDIS_URL, startNode, stopNode, uniqueNamespace, until, type NodeProcess } from "../helpers/cluster";
+import { REDIS_URL, startGateway, startNode, stopNode, uniqueNamespace, until, type NodeProcess } from "../helpers/cluster";
 
 const KEY = "fgk_SchedulesMultiNodeKey_0123456789abcdefgh".slice(0, 44);
 const auth = { Authorization: `Bearer ${KEY}` };
@@ -19,13 +19,7 @@ describe("schedule ticks across scheduler nodes over Redis", () => {
 	const common = { TRANSPORTER: REDIS_URL, NAMESPACE: namespace };
 
 	beforeAll(async () => {
-		nodes.gateway = await startNode({
-			...common,
-			NODE_ID: "gateway",
-			FLUXGATE_BOOTSTRAP_KEY: KEY,
-			FLUXGATE_RATE_LIMIT: "100000",
-			SERVICES: "api,admin,rbac,auth,audit,agents,lifecycle,providers,secrets,tools,runtime,schedules"
-		});
+		nodes.gateway = await startGateway(common, KEY, ["schedules"]);
 		[nodes["scheduler-a"], nodes["scheduler-b"]] = await Promise.all(
 			["scheduler-a", "scheduler-b"].map(NODE_ID => startNode({ ...common, NODE_ID, SERVICES: "scheduler,actors" }))
 		);

@@ -1,6 +1,6 @@
 import type { ServiceBroker } from "moleculer";
 import request from "supertest";
-import { observer, REDIS_URL, startNode, stopNode, uniqueNamespace, until, type NodeProcess } from "../helpers/cluster";
+import { observer, REDIS_URL, startGateway, startNode, stopNode, uniqueNamespace, until, type NodeProcess } from "../helpers/cluster";
 
 const KEY = "fgk_WorkflowClusterKey_0123456789abcdefghij".slice(0, 44);
 const auth = { Authorization: `Bearer ${KEY}` };
@@ -19,14 +19,7 @@ describe("workflow executions across runtime nodes over Redis", () => {
 	const common = { TRANSPORTER: REDIS_URL, NAMESPACE: namespace };
 
 	beforeAll(async () => {
-		gateway = await startNode({
-			...common,
-			NODE_ID: "gateway",
-			FLUXGATE_BOOTSTRAP_KEY: KEY,
-			// The test polls executions for up to a minute and a half.
-			FLUXGATE_RATE_LIMIT: "100000",
-			SERVICES: "api,admin,rbac,auth,audit,agents,lifecycle,providers,secrets,tools,runtime,workflows"
-		});
+		gateway = await startGateway(common, KEY, ["workflows"]);
 		const [a, b] = await Promise.all([
 			startNode({ ...common, NODE_ID: "runtime-a", SERVICES: "actors,workflow-runner" }),
 			startNode({ ...common, NODE_ID: "runtime-b", SERVICES: "actors,workflow-runner" })
