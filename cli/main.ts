@@ -59,6 +59,9 @@ const OPTIONS = {
 	interval: { type: "string" }
 } as const;
 
+/** Commands without a subcommand; the words after them are their arguments. */
+const SINGLE_WORD = new Set(["login", "logout", "whoami", "profiles"]);
+
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"];
 
 async function dispatch(ctx: CommandContext, args: string[], v: Values): Promise<number> {
@@ -69,7 +72,7 @@ async function dispatch(ctx: CommandContext, args: string[], v: Values): Promise
 	};
 	const agentFlags = { name: v.name, model: v.model, description: v.description, systemPrompt: v["system-prompt"], status: v.status, search: v.search, reason: v.reason, limit: v.limit };
 	const runFlags = { input: v.input, mode: v.mode, follow: v.follow, agent: v.agent, status: v.status, limit: v.limit, reason: v.reason };
-	switch (`${group ?? ""} ${group === "login" || group === "logout" || group === "whoami" || group === "profiles" ? "" : (command ?? "")}`.trim()) {
+	switch (SINGLE_WORD.has(group) ? group : `${group} ${command ?? ""}`.trim()) {
 		case "login":
 			await login(ctx, { email: v.email, passwordStdin: v["password-stdin"] });
 			return 0;

@@ -59,7 +59,6 @@ export function profiles(ctx: CommandContext, args: string[]): void {
 	if (args[0] === "use") {
 		const name = args[1];
 		if (!name || !ctx.config.profiles[name]) throw new UsageError(`No profile "${name ?? ""}"; saved: ${Object.keys(ctx.config.profiles).join(", ") || "none"}`);
-		ctx.config.current = name;
 		ctx.saveProfile(name, ctx.config.profiles[name]);
 		return void print(ctx.out, `Current profile: ${name}`);
 	}
