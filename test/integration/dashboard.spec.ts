@@ -1,0 +1,273 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import { SERVER_JS, spawnServer, stopServer, waitHealthy, type ServerProcess } from "../helpers/server-process";
+
+/** Screenshots of the dashboard are kept here (git-ignored) for a person to look at. */
+const ARTIFACTS = path.join(__dirname, "..", "artifacts", "dashboard");
+const UI_INDEX = path.join(path.dirname(SERVER_JS), "ui", "index.html");
+const KEY = "fgk_DashboardOwnerKey_0123456789abcdefghijk".slice(0, 44);
+const PASSWORD = "dashboard-owner-password";
+const TOOL = "deploy_echo";
+
+function chromiumPath(): string {
+	return execFileSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], { encoding: "utf8" }).trim();
+}
+
+/** A request exactly as written (no URL normalisation by the client), for the path traversal checks. */
+function rawGet(url: string, rawPath: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+	const { hostname, port } = new URL(url);
+	return new Promise((resolve, reject) => {
+		const req = http.request({ hostname, port, path: rawPath, method: "GET" }, res => {
+			let body = "";
+			res.setEncoding("utf8");
+			res.on("data", chunk => (body += chunk));
+			res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+		});
+		req.once("error", reject);
+		req.end();
+	});
+}
+
+/** A page expression: the text of the first element matching `selector` is `expected`. */
+const textIs = (selector: string, expected: string) => `document.querySelector(${JSON.stringify(selector)})?.textContent === ${JSON.stringify(expected)}`;
+
+async function api(server: ServerProcess, method: string, route: string, body?: unknown): Promise<any> {
+	const res = await fetch(`${server.url}/api/v1${route}`, {
+		method,
+		headers: { Authorization: `Bearer ${KEY}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+		body: body === undefined ? undefined : JSON.stringify(body)
+	});
+	const json = await res.json();
+	if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${JSON.stringify(json)}`);
+	return json;
+}
+
+describe("the web dashboard served by the built server", () => {
+	let dataDir: string;
+	let server: ServerProcess;
+	let browser: Browser;
+
+	beforeAll(async () => {
+		for (const file of [SERVER_JS, UI_INDEX]) if (!fs.existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first (npm test does)`);
+		dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "fluxgate-dashboard-"));
+		server = await spawnServer({ FLUXGATE_DATA_DIR: dataDir, FLUXGATE_BOOTSTRAP_KEY: KEY, FLUXGATE_BOOTSTRAP_PASSWORD: PASSWORD, FLUXGATE_RATE_LIMIT: "100000" });
+		await waitHealthy(server);
+		browser = await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+	}, 60_000);
+
+	afterAll(async () => {
+		await browser?.close();
+		if (server) await stopServer(server, "SIGKILL");
+		if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+	});
+
+	describe("static files", () => {
+		test("the first healthy node is ready and serves the page: / redirects to /ui/, which answers the HTML with its policy", async () => {
+			expect((await fetch(`${server.url}/ready`)).status).toBe(200);
+			const root = await fetch(`${server.url}/`, { redirect: "manual" });
+			expect(root.status).toBe(302);
+			expect(root.headers.get("location")).toBe("/ui/");
+			const bare = await fetch(`${server.url}/ui`, { redirect: "manual" });
+			expect([bare.status, bare.headers.get("location")]).toEqual([302, "/ui/"]);
+
+			const page = await fetch(`${server.url}/ui/`);
+			expect(page.status).toBe(200);
+			expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+			expect(page.headers.get("cache-control")).toBe("no-cache");
+			expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+			expect(page.headers.get("x-request-id")).toMatch(/^[A-Za-z0-9._-]+$/);
+			const html = await page.text();
+			const script = /<script type="module" src="(\/ui\/app-[A-Z0-9]{8}\.js)">/.exec(html)?.[1];
+			const style = /<link rel="stylesheet" href="(\/ui\/app-[A-Z0-9]{8}\.css)">/.exec(html)?.[1];
+			expect(script && style).toBeTruthy();
+			expect(html).not.toMatch(/https?:\/\//);
+
+			const js = await fetch(server.url + script!);
+			expect([js.status, js.headers.get("content-type"), js.headers.get("cache-control")]).toEqual([200, "application/javascript; charset=utf-8", "public, max-age=31536000, immutable"]);
+			expect((await js.text()).length).toBeGreaterThan(1000);
+			const css = await fetch(server.url + style!);
+			expect([css.status, css.headers.get("content-type")]).toEqual([200, "text/css; charset=utf-8"]);
+			const icon = await fetch(`${server.url}/ui/favicon.svg`);
+			expect([icon.status, icon.headers.get("content-type")]).toEqual([200, "image/svg+xml"]);
+			// A path of the page's own (no extension) gets the page; HEAD answers the headers alone.
+			expect((await fetch(`${server.url}/ui/agents`)).headers.get("content-type")).toBe("text/html; charset=utf-8");
+			const head = await fetch(`${server.url}/ui/`, { method: "HEAD" });
+			expect([head.status, head.headers.get("content-length"), await head.text()]).toEqual([200, String(Buffer.byteLength(html)), ""]);
+		});
+
+		test("a missing asset, another method and every path that leaves the directory answer the 404 error body", async () => {
+			const missing = await fetch(`${server.url}/ui/nothing-here.js`);
+			expect(missing.status).toBe(404);
+			expect(((await missing.json()) as any).error).toMatchObject({ code: "NOT_FOUND", request_id: missing.headers.get("x-request-id") });
+			const posted = await fetch(`${server.url}/ui/`, { method: "POST", body: "{}", headers: { "Content-Type": "application/json" } });
+			expect(posted.status).toBe(404);
+			for (const raw of ["/ui/../package.json", "/ui/..%2f..%2fpackage.json", "/ui/%2e%2e/server.js", "/ui/..%5cserver.js", "/ui/%00index.html", "/ui/%E0%A4%A"]) {
+				const res = await rawGet(server.url, raw);
+				expect([raw, res.status]).toEqual([raw, 404]);
+				expect(JSON.parse(res.body).error.code).toBe("NOT_FOUND");
+				expect(res.body).not.toContain("fluxgate");
+			}
+		});
+
+		test("the dashboard is no part of the API document", async () => {
+			const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+			expect(Object.keys(doc.paths).filter(p => p === "/" || p.startsWith("/ui"))).toEqual([]);
+		});
+	});
+
+	describe("in a real browser", () => {
+		let tab: Page;
+		const problems: string[] = [];
+		const shot = async (name: string) => {
+			fs.mkdirSync(ARTIFACTS, { recursive: true });
+			await tab.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+		};
+		const text = (selector: string) => tab.$eval(selector, el => el.textContent ?? "");
+		const runIdOfUrl = () => decodeURIComponent(/#\/runs\/([^/?]+)/.exec(tab.url())![1]);
+
+		beforeAll(async () => {
+			tab = await browser.newPage();
+			await tab.setViewport({ width: 1280, height: 860 });
+			tab.on("pageerror", err => problems.push(`page error: ${err}`));
+			tab.on("console", msg => {
+				if (msg.type() === "error" && !/401|404|409/.test(msg.text())) problems.push(`console: ${msg.text()}`);
+			});
+			// The approval gate covers the tool the agent will call; the tool itself is an echo function.
+			await api(server, "POST", "/tools", { name: TOOL, description: "Echoes its input", type: "function", config: { function: "echo" }, safety_level: "safe" });
+			await api(server, "POST", "/governance/policies", { name: "Deploys need a human", rules: [{ type: "approval_gate", requires_approval_for: [TOOL] }] });
+		});
+		afterAll(() => tab?.close());
+
+		test("a wrong password shows the error body; the right one signs in", async () => {
+			await tab.goto(`${server.url}/`, { waitUntil: "load" });
+			expect(tab.url()).toBe(`${server.url}/ui/`);
+			await tab.waitForSelector("[data-testid=login-form]");
+			await tab.type("[data-testid=login-email]", "owner@localhost");
+			await tab.type("[data-testid=login-password]", "not-the-password");
+			await tab.click("[data-testid=login-submit]");
+			await tab.waitForSelector("[data-testid=error]");
+			expect(await text("[data-testid=error]")).toContain("INVALID_CREDENTIALS");
+
+			await tab.click("[data-testid=login-password]", { count: 3 });
+			await tab.type("[data-testid=login-password]", PASSWORD);
+			await tab.click("[data-testid=login-submit]");
+			await tab.waitForFunction(textIs("[data-testid=whoami]", "owner@localhost"), { timeout: 10_000 });
+			const stored = JSON.parse((await tab.evaluate(`sessionStorage.getItem("fluxgate.session") ?? "null"`)) as string);
+			expect(stored).toMatchObject({ kind: "user", access_token: expect.any(String), refresh_token: expect.any(String) });
+			await tab.waitForSelector("[data-testid=analytics-tiles]");
+			await shot("01-overview-empty");
+		}, 30_000);
+
+		test("creates an agent with the tool and promotes it to active", async () => {
+			await tab.click("[data-testid=nav-agents]");
+			await tab.click("[data-testid=agent-new]");
+			await tab.waitForSelector(`[data-testid=agent-tool-${TOOL}]`);
+			await tab.type("[data-testid=agent-name]", "release-bot");
+			await tab.select("[data-testid=agent-model]", "mock-tools");
+			await tab.type("[data-testid=agent-description]", "Ships releases after a human says yes");
+			await tab.click(`[data-testid=agent-tool-${TOOL}]`);
+			await tab.click("[data-testid=agent-submit]");
+			await tab.waitForSelector("[data-testid=promote-testing]");
+			const agentId = decodeURIComponent(/#\/agents\/([^/?]+)/.exec(tab.url())![1]);
+			const created = await api(server, "GET", `/agents/${agentId}`);
+			expect(created).toMatchObject({ name: "release-bot", model: "mock-tools", status: "draft", description: "Ships releases after a human says yes" });
+			expect(created.tools).toHaveLength(1);
+
+			await tab.click("[data-testid=promote-testing]");
+			await tab.waitForSelector("[data-testid=promote-active]");
+			await tab.click("[data-testid=promote-active]");
+			await tab.waitForSelector("[data-testid=promote-suspended]");
+			expect((await api(server, "GET", `/lifecycle/${agentId}`)).status).toBe("active");
+			expect(await tab.$$eval("[data-testid^=version-row-]", rows => rows.length)).toBe(1);
+			await shot("02-agent-active");
+
+			await tab.click("[data-testid=nav-agents]");
+			await tab.waitForSelector("[data-testid=agent-row-release-bot]");
+			expect(await text("[data-testid=agent-row-release-bot]")).toContain("active");
+		}, 30_000);
+
+		test("starts a run and sees its steps arrive live over the stream", async () => {
+			await tab.click("[data-testid=agent-row-release-bot] a");
+			await tab.waitForSelector("[data-testid=run-input]");
+			await tab.type("[data-testid=run-input]", "SLEEP 3000\nhello from the dashboard");
+			await tab.click("[data-testid=run-start]");
+			// The stream replays what is stored (the memory recall) while the model call is still under way ...
+			await tab.waitForSelector("[data-testid=steps-table] tr[data-type=memory][data-status=completed]", { timeout: 10_000 });
+			await tab.waitForFunction(textIs("[data-testid=stream-state]", "live"), { timeout: 5_000 });
+			expect(await tab.$("[data-testid=steps-table] tr[data-type=llm_call]")).toBeNull();
+			await tab.waitForFunction(textIs("main h1 .badge", "running"), { timeout: 5_000 });
+			await shot("03-run-streaming");
+			// ... and the model call's step, the output and the final status then arrive on the open page, with no reload.
+			const loadedAt = await tab.evaluate("performance.timeOrigin");
+			await tab.waitForSelector("[data-testid=steps-table] tr[data-type=llm_call][data-status=completed]", { timeout: 15_000 });
+			expect(await tab.evaluate("performance.timeOrigin")).toBe(loadedAt);
+			await tab.waitForFunction(textIs("[data-testid=run-output]", "hello from the dashboard"), { timeout: 10_000 });
+			expect(await text("[data-testid=stream-state]")).toBe("closed");
+			const run = await api(server, "GET", `/runtime/runs/${runIdOfUrl()}`);
+			expect(run).toMatchObject({ status: "completed", mode: "production", output: "hello from the dashboard" });
+			expect(await tab.$eval("main h1 .badge", el => el.textContent)).toBe("completed");
+			await shot("04-run-completed");
+		}, 40_000);
+
+		test("a run that calls a gated tool pauses; approving it in the inbox lets it finish", async () => {
+			await tab.click("[data-testid=nav-agents]");
+			await tab.waitForSelector("[data-testid=agent-row-release-bot] a");
+			await tab.click("[data-testid=agent-row-release-bot] a");
+			await tab.waitForSelector("[data-testid=run-input]");
+			await tab.type("[data-testid=run-input]", `CALL ${TOOL} {"env":"prod"}`);
+			await tab.click("[data-testid=run-start]");
+			await tab.waitForSelector("[data-testid=steps-table] tr[data-type=approval][data-status=awaiting]", { timeout: 15_000 });
+			const runId = runIdOfUrl();
+			expect((await api(server, "GET", `/runtime/runs/${runId}`)).status).toBe("awaiting_approval");
+
+			await tab.click("[data-testid=nav-approvals]");
+			const card = `[data-testid=approval-${runId}]`;
+			await tab.waitForSelector(card, { timeout: 10_000 });
+			expect(await text(card)).toContain(TOOL);
+			await shot("05-approvals-inbox");
+			await tab.click(`${card} [data-testid=approval-approve]`);
+			await tab.waitForFunction(`!document.querySelector(${JSON.stringify(card)})`, { timeout: 10_000 });
+			const approvals = await api(server, "GET", `/governance/approvals?run_id=${runId}&status=approved`);
+			expect(approvals.items).toHaveLength(1);
+
+			await tab.goto(`${server.url}/ui/#/runs/${encodeURIComponent(runId)}`, { waitUntil: "load" });
+			await tab.waitForSelector("[data-testid=steps-table] tr[data-type=tool_call][data-status=completed]", { timeout: 15_000 });
+			await tab.waitForFunction(textIs("[data-testid=stream-state]", "closed"), { timeout: 15_000 });
+			expect((await api(server, "GET", `/runtime/runs/${runId}`)).status).toBe("completed");
+			expect(await text("[data-testid=run-output]")).toContain("TOOL_RESULT");
+		}, 60_000);
+
+		test("the other pages show the recorded activity: runs, audit filters, budgets, the overview chart", async () => {
+			await tab.click("[data-testid=nav-runs]");
+			await tab.waitForSelector("[data-testid=runs-table]");
+			expect(await tab.$$eval("[data-testid=runs-table] tbody tr", rows => rows.length)).toBe(2);
+
+			await tab.click("[data-testid=nav-audit]");
+			await tab.waitForSelector("[data-testid=audit-table]");
+			await tab.type("[data-testid=audit-action]", "lifecycle.promote");
+			await tab.click("[data-testid=audit-apply]");
+			await tab.waitForFunction(
+				`[...document.querySelectorAll("[data-testid=audit-row]")].map(r => r.getAttribute("data-action")).join() === "lifecycle.promote,lifecycle.promote"`,
+				{ timeout: 10_000 }
+			);
+
+			await api(server, "POST", "/budgets", { name: "Monthly org budget", period: "monthly", limit_usd: 25 });
+			await tab.click("[data-testid=nav-budgets]");
+			await tab.waitForSelector("[data-testid='usage-Monthly org budget']");
+			expect(await text("[data-testid='usage-Monthly org budget']")).toContain("of $25.00");
+
+			await tab.click("[data-testid=nav-analytics]");
+			await tab.waitForSelector("[data-testid=chart]");
+			await tab.waitForFunction(textIs("[data-testid=analytics-tiles] .tile-value", "2"), { timeout: 15_000 });
+			const bars = await tab.$$eval("[data-testid=chart-bar]", rects => rects.map(r => Number(r.getAttribute("height"))));
+			expect(bars.length).toBeGreaterThanOrEqual(24);
+			expect(bars.filter(h => h > 0).length).toBeGreaterThanOrEqual(1);
+			await shot("06-overview");
+			expect(problems).toEqual([]);
+		}, 40_000);
+	});
+});
