@@ -127,6 +127,15 @@ describe("the web dashboard served by the built server", () => {
 			await tab.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 		};
 		const text = (selector: string) => tab.$eval(selector, el => el.textContent ?? "");
+		/** Clicks once the element is there: a route change renders on the page's next tick. */
+		const clickOn = async (selector: string, options?: { count: number }) => {
+			await tab.waitForSelector(selector, { visible: true, timeout: 10_000 });
+			await tab.click(selector, options);
+		};
+		const replaceText = async (selector: string, value: string) => {
+			await tab.$eval(selector, el => (el as unknown as { select(): void }).select());
+			await tab.type(selector, value);
+		};
 		const runIdOfUrl = () => decodeURIComponent(/#\/runs\/([^/?]+)/.exec(tab.url())![1]);
 
 		beforeAll(async () => {
@@ -148,13 +157,13 @@ describe("the web dashboard served by the built server", () => {
 			await tab.waitForSelector("[data-testid=login-form]");
 			await tab.type("[data-testid=login-email]", "owner@localhost");
 			await tab.type("[data-testid=login-password]", "not-the-password");
-			await tab.click("[data-testid=login-submit]");
+			await clickOn("[data-testid=login-submit]");
 			await tab.waitForSelector("[data-testid=error]");
 			expect(await text("[data-testid=error]")).toContain("INVALID_CREDENTIALS");
 
-			await tab.click("[data-testid=login-password]", { count: 3 });
+			await clickOn("[data-testid=login-password]", { count: 3 });
 			await tab.type("[data-testid=login-password]", PASSWORD);
-			await tab.click("[data-testid=login-submit]");
+			await clickOn("[data-testid=login-submit]");
 			await tab.waitForFunction(textIs("[data-testid=whoami]", "owner@localhost"), { timeout: 10_000 });
 			const stored = JSON.parse((await tab.evaluate(`sessionStorage.getItem("fluxgate.session") ?? "null"`)) as string);
 			expect(stored).toMatchObject({ kind: "user", access_token: expect.any(String), refresh_token: expect.any(String) });
@@ -163,42 +172,64 @@ describe("the web dashboard served by the built server", () => {
 		}, 30_000);
 
 		test("creates an agent with the tool and promotes it to active", async () => {
-			await tab.click("[data-testid=nav-agents]");
-			await tab.click("[data-testid=agent-new]");
+			await clickOn("[data-testid=nav-agents]");
+			await clickOn("[data-testid=agent-new]");
 			await tab.waitForSelector(`[data-testid=agent-tool-${TOOL}]`);
 			await tab.type("[data-testid=agent-name]", "release-bot");
 			await tab.select("[data-testid=agent-model]", "mock-tools");
 			await tab.type("[data-testid=agent-description]", "Ships releases after a human says yes");
-			await tab.click(`[data-testid=agent-tool-${TOOL}]`);
-			await tab.click("[data-testid=agent-submit]");
+			await clickOn(`[data-testid=agent-tool-${TOOL}]`);
+			await clickOn("[data-testid=agent-submit]");
 			await tab.waitForSelector("[data-testid=promote-testing]");
 			const agentId = decodeURIComponent(/#\/agents\/([^/?]+)/.exec(tab.url())![1]);
 			const created = await api(server, "GET", `/agents/${agentId}`);
 			expect(created).toMatchObject({ name: "release-bot", model: "mock-tools", status: "draft", description: "Ships releases after a human says yes" });
 			expect(created.tools).toHaveLength(1);
 
-			await tab.click("[data-testid=promote-testing]");
+			await clickOn("[data-testid=promote-testing]");
 			await tab.waitForSelector("[data-testid=promote-active]");
-			await tab.click("[data-testid=promote-active]");
+			await clickOn("[data-testid=promote-active]");
 			await tab.waitForSelector("[data-testid=promote-suspended]");
 			expect((await api(server, "GET", `/lifecycle/${agentId}`)).status).toBe("active");
 			expect(await tab.$$eval("[data-testid^=version-row-]", rows => rows.length)).toBe(1);
 			await shot("02-agent-active");
 
-			await tab.click("[data-testid=nav-agents]");
+			// Editing a versioned field stores version 2; an A/B test then puts v1 against it, and is stopped.
+			await clickOn("[data-testid=agent-edit]");
+			await tab.waitForSelector("[data-testid=agent-form] [data-testid=agent-description]");
+			await replaceText("[data-testid=agent-description]", "Ships releases once a human approves");
+			await clickOn("[data-testid=agent-submit]");
+			await tab.waitForSelector("[data-testid=version-row-2]");
+			expect(await text("[data-testid=agent-version]")).toBe("v2");
+			expect(await text("[data-testid=agent-description-text]")).toBe("Ships releases once a human approves");
+			expect(await text("[data-testid=agent-tools]")).toContain(TOOL);
+			await tab.waitForSelector("[data-testid=ab-start]");
+			await tab.select("[data-testid=ab-version-b]", "1");
+			await replaceText("[data-testid=ab-split]", "30");
+			await tab.type("[data-testid=ab-name]", "previous wording");
+			await clickOn("[data-testid=ab-start]");
+			await tab.waitForSelector("[data-testid=ab-test-row][data-status=running]");
+			const tests = await api(server, "GET", `/lifecycle/${agentId}/ab-tests`);
+			expect(tests.items).toEqual([expect.objectContaining({ version_a: 2, version_b: 1, traffic_split: 30, name: "previous wording", status: "running" })]);
+			await clickOn("[data-testid=ab-keep-a]");
+			await tab.waitForSelector("[data-testid=ab-test-row][data-status=completed]");
+			expect((await api(server, "GET", `/lifecycle/ab-tests/${tests.items[0].id}`)).status).toBe("completed");
+
+			await clickOn("[data-testid=nav-agents]");
 			await tab.waitForSelector("[data-testid=agent-row-release-bot]");
 			expect(await text("[data-testid=agent-row-release-bot]")).toContain("active");
-		}, 30_000);
+		}, 40_000);
 
 		test("starts a run and sees its steps arrive live over the stream", async () => {
-			await tab.click("[data-testid=agent-row-release-bot] a");
+			await clickOn("[data-testid=agent-row-release-bot] a");
 			await tab.waitForSelector("[data-testid=run-input]");
 			await tab.type("[data-testid=run-input]", "SLEEP 3000\nhello from the dashboard");
-			await tab.click("[data-testid=run-start]");
+			await clickOn("[data-testid=run-start]");
 			// The stream replays what is stored (the memory recall) while the model call is still under way ...
 			await tab.waitForSelector("[data-testid=steps-table] tr[data-type=memory][data-status=completed]", { timeout: 10_000 });
 			await tab.waitForFunction(textIs("[data-testid=stream-state]", "live"), { timeout: 5_000 });
-			expect(await tab.$("[data-testid=steps-table] tr[data-type=llm_call]")).toBeNull();
+			// The model call is under way: not shown yet, or shown running if the page connected before it started.
+			expect(await tab.$("[data-testid=steps-table] tr[data-type=llm_call]:not([data-status=running])")).toBeNull();
 			await tab.waitForFunction(textIs("main h1 .badge", "running"), { timeout: 5_000 });
 			await shot("03-run-streaming");
 			// ... and the model call's step, the output and the final status then arrive on the open page, with no reload.
@@ -214,22 +245,22 @@ describe("the web dashboard served by the built server", () => {
 		}, 40_000);
 
 		test("a run that calls a gated tool pauses; approving it in the inbox lets it finish", async () => {
-			await tab.click("[data-testid=nav-agents]");
+			await clickOn("[data-testid=nav-agents]");
 			await tab.waitForSelector("[data-testid=agent-row-release-bot] a");
-			await tab.click("[data-testid=agent-row-release-bot] a");
+			await clickOn("[data-testid=agent-row-release-bot] a");
 			await tab.waitForSelector("[data-testid=run-input]");
 			await tab.type("[data-testid=run-input]", `CALL ${TOOL} {"env":"prod"}`);
-			await tab.click("[data-testid=run-start]");
+			await clickOn("[data-testid=run-start]");
 			await tab.waitForSelector("[data-testid=steps-table] tr[data-type=approval][data-status=awaiting]", { timeout: 15_000 });
 			const runId = runIdOfUrl();
 			expect((await api(server, "GET", `/runtime/runs/${runId}`)).status).toBe("awaiting_approval");
 
-			await tab.click("[data-testid=nav-approvals]");
+			await clickOn("[data-testid=nav-approvals]");
 			const card = `[data-testid=approval-${runId}]`;
 			await tab.waitForSelector(card, { timeout: 10_000 });
 			expect(await text(card)).toContain(TOOL);
 			await shot("05-approvals-inbox");
-			await tab.click(`${card} [data-testid=approval-approve]`);
+			await clickOn(`${card} [data-testid=approval-approve]`);
 			await tab.waitForFunction(`!document.querySelector(${JSON.stringify(card)})`, { timeout: 10_000 });
 			const approvals = await api(server, "GET", `/governance/approvals?run_id=${runId}&status=approved`);
 			expect(approvals.items).toHaveLength(1);
@@ -242,25 +273,25 @@ describe("the web dashboard served by the built server", () => {
 		}, 60_000);
 
 		test("the other pages show the recorded activity: runs, audit filters, budgets, the overview chart", async () => {
-			await tab.click("[data-testid=nav-runs]");
+			await clickOn("[data-testid=nav-runs]");
 			await tab.waitForSelector("[data-testid=runs-table]");
 			expect(await tab.$$eval("[data-testid=runs-table] tbody tr", rows => rows.length)).toBe(2);
 
-			await tab.click("[data-testid=nav-audit]");
+			await clickOn("[data-testid=nav-audit]");
 			await tab.waitForSelector("[data-testid=audit-table]");
 			await tab.type("[data-testid=audit-action]", "lifecycle.promote");
-			await tab.click("[data-testid=audit-apply]");
+			await clickOn("[data-testid=audit-apply]");
 			await tab.waitForFunction(
 				`[...document.querySelectorAll("[data-testid=audit-row]")].map(r => r.getAttribute("data-action")).join() === "lifecycle.promote,lifecycle.promote"`,
 				{ timeout: 10_000 }
 			);
 
 			await api(server, "POST", "/budgets", { name: "Monthly org budget", period: "monthly", limit_usd: 25 });
-			await tab.click("[data-testid=nav-budgets]");
+			await clickOn("[data-testid=nav-budgets]");
 			await tab.waitForSelector("[data-testid='usage-Monthly org budget']");
 			expect(await text("[data-testid='usage-Monthly org budget']")).toContain("of $25.00");
 
-			await tab.click("[data-testid=nav-analytics]");
+			await clickOn("[data-testid=nav-analytics]");
 			await tab.waitForSelector("[data-testid=chart]");
 			await tab.waitForFunction(textIs("[data-testid=analytics-tiles] .tile-value", "2"), { timeout: 15_000 });
 			const bars = await tab.$$eval("[data-testid=chart-bar]", rects => rects.map(r => Number(r.getAttribute("height"))));

@@ -42,7 +42,7 @@ export function AbTests({ agent, versions }: { agent: any; versions: number[] })
 					</thead>
 					<tbody>
 						{tests.data.items.map(t => (
-							<tr>
+							<tr data-testid="ab-test-row" data-status={t.status}>
 								<td>{t.name ?? t.id}</td>
 								<td>
 									<Badge value={t.status} />
@@ -59,7 +59,9 @@ export function AbTests({ agent, versions }: { agent: any; versions: number[] })
 								<td>
 									{t.status === "running" && (
 										<div class="actions">
-											<button class="small" onClick={() => void stop(t.id, "a")}>Keep A</button>
+											<button class="small" onClick={() => void stop(t.id, "a")} data-testid="ab-keep-a">
+												Keep A
+											</button>
 											<button class="small primary" onClick={() => void stop(t.id, "b")}>Adopt B</button>
 										</div>
 									)}
@@ -73,7 +75,7 @@ export function AbTests({ agent, versions }: { agent: any; versions: number[] })
 				<form class="form row" onSubmit={start} data-testid="ab-test-form">
 					<label>
 						Candidate version
-						<select value={versionB || String(others[0])} onChange={e => setVersionB(e.currentTarget.value)}>
+						<select value={versionB || String(others[0])} onChange={e => setVersionB(e.currentTarget.value)} data-testid="ab-version-b">
 							{others.map(v => (
 								<option value={String(v)}>v{v}</option>
 							))}
@@ -81,13 +83,13 @@ export function AbTests({ agent, versions }: { agent: any; versions: number[] })
 					</label>
 					<label>
 						Traffic to B (%)
-						<input type="number" min={1} max={99} value={split} onInput={e => setSplit(Number(e.currentTarget.value))} />
+						<input type="number" min={1} max={99} value={split} onInput={e => setSplit(Number(e.currentTarget.value))} data-testid="ab-split" />
 					</label>
 					<label>
 						Name
-						<input value={name} onInput={e => setName(e.currentTarget.value)} />
+						<input value={name} onInput={e => setName(e.currentTarget.value)} data-testid="ab-name" />
 					</label>
-					<button type="submit" class="primary" disabled={action.busy}>
+					<button type="submit" class="primary" disabled={action.busy} data-testid="ab-start">
 						Start A/B test against v{agent.version}
 					</button>
 				</form>

@@ -10,6 +10,8 @@ export function AgentDetail({ id }: { id: string }) {
 	const lifecycle = useLoad(() => get(`/lifecycle/${encodeURIComponent(id)}`), [id]);
 	const versions = useLoad(() => get<List<any>>(`/lifecycle/${encodeURIComponent(id)}/versions`, { limit: 200 }), [id]);
 	const runs = useLoad(() => get<List<any>>(`/agents/${encodeURIComponent(id)}/runs`, { limit: 10 }), [id]);
+	const tools = useLoad(() => get<List<any>>("/tools", { limit: 200 }), []);
+	const toolName = (toolId: string) => tools.data?.items.find(t => t.id === toolId)?.name ?? toolId;
 	const [editing, setEditing] = useState(false);
 	const action = useAction();
 
@@ -40,7 +42,6 @@ export function AgentDetail({ id }: { id: string }) {
 			<h1>
 				{a.name} <Badge value={a.status} /> <span class="muted small" data-testid="agent-version">v{a.version}</span>
 			</h1>
-			{a.description && <p class="muted">{a.description}</p>}
 			<ErrorBox error={action.error} />
 			<Card title="Lifecycle">
 				<div class="actions" data-testid="agent-transitions">
@@ -53,7 +54,7 @@ export function AgentDetail({ id }: { id: string }) {
 				</div>
 				{lifecycle.data?.last_transition_at && <p class="muted small">Last transition {time(lifecycle.data.last_transition_at)}</p>}
 			</Card>
-			<StartRun agent={a} />
+			<StartRun key={a.status} agent={a} />
 			<Card title="Configuration" actions={a.status !== "archived" && <button onClick={() => setEditing(!editing)} data-testid="agent-edit">{editing ? "Cancel" : "Edit"}</button>}>
 				{editing ? (
 					<AgentForm initial={{ ...a }} submitLabel="Save" busy={action.busy} onSubmit={save} />
@@ -61,8 +62,10 @@ export function AgentDetail({ id }: { id: string }) {
 					<dl class="facts">
 						<dt>Model</dt>
 						<dd>{a.model}</dd>
+						<dt>Description</dt>
+						<dd data-testid="agent-description-text">{a.description || "—"}</dd>
 						<dt>Tools</dt>
-						<dd>{a.tools.length ? a.tools.map((t: string) => <code>{t} </code>) : "none"}</dd>
+						<dd data-testid="agent-tools">{a.tools.length ? a.tools.map((t: string) => <code>{toolName(t)} </code>) : "none"}</dd>
 						<dt>Temperature</dt>
 						<dd>{a.temperature}</dd>
 						<dt>Max steps</dt>

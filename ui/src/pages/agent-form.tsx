@@ -17,7 +17,11 @@ const BLANK: AgentFields = { name: "", description: "", model: "", system_prompt
 
 /** The writable fields of an agent the dashboard edits; models and tools come from their catalogues. */
 export function AgentForm({ initial, submitLabel, busy, onSubmit }: { initial?: Partial<AgentFields>; submitLabel: string; busy: boolean; onSubmit(fields: AgentFields): void }) {
-	const [fields, setFields] = useState<AgentFields>({ ...BLANK, ...initial, team: initial?.team ?? null });
+	const [fields, setFields] = useState<AgentFields>(() => {
+		const start = { ...BLANK };
+		for (const key of Object.keys(BLANK) as (keyof AgentFields)[]) if (initial?.[key] !== undefined) (start as any)[key] = initial[key];
+		return start;
+	});
 	const catalogue = useLoad(
 		async () => {
 			const [models, tools] = await Promise.all([get<List<any>>("/providers/models", { type: "chat", limit: 200 }), get<List<any>>("/tools", { limit: 200 })]);
