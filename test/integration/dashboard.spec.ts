@@ -171,6 +171,29 @@ describe("the web dashboard served by the built server", () => {
 			await shot("01-overview-empty");
 		}, 30_000);
 
+		test("an API key signs in too, in a tab of its own; a wrong key shows UNAUTHENTICATED", async () => {
+			const other = await browser.newPage();
+			try {
+				await other.goto(`${server.url}/ui/`, { waitUntil: "load" });
+				await other.waitForSelector("[data-testid=login-mode-key]", { visible: true });
+				await other.click("[data-testid=login-mode-key]");
+				await other.waitForSelector("[data-testid=login-key]", { visible: true });
+				await other.type("[data-testid=login-key]", "fgk_" + "x".repeat(40));
+				await other.click("[data-testid=login-submit]");
+				await other.waitForSelector("[data-testid=error]");
+				expect(await other.$eval("[data-testid=error]", el => el.textContent)).toContain("UNAUTHENTICATED");
+				await other.click("[data-testid=login-key]", { count: 3 });
+				await other.type("[data-testid=login-key]", KEY);
+				await other.click("[data-testid=login-submit]");
+				await other.waitForSelector("[data-testid=nav-agents]", { timeout: 10_000 });
+				const me = await api(server, "GET", "/auth/me");
+				await other.waitForFunction(textIs("[data-testid=whoami]", me.api_key.name), { timeout: 10_000 });
+				expect(JSON.parse((await other.evaluate(`sessionStorage.getItem("fluxgate.session")`)) as string)).toEqual({ kind: "api_key", key: KEY });
+			} finally {
+				await other.close();
+			}
+		}, 30_000);
+
 		test("creates an agent with the tool and promotes it to active", async () => {
 			await clickOn("[data-testid=nav-agents]");
 			await clickOn("[data-testid=agent-new]");
@@ -298,6 +321,27 @@ describe("the web dashboard served by the built server", () => {
 			expect(bars.length).toBeGreaterThanOrEqual(24);
 			expect(bars.filter(h => h > 0).length).toBeGreaterThanOrEqual(1);
 			await shot("06-overview");
+		}, 40_000);
+
+		test("cancels a running run from its page, then retries it as a new run", async () => {
+			await clickOn("[data-testid=nav-agents]");
+			await clickOn("[data-testid=agent-row-release-bot] a");
+			await tab.waitForSelector("[data-testid=run-input]");
+			await tab.type("[data-testid=run-input]", "SLEEP 20000\ntoo slow");
+			await clickOn("[data-testid=run-start]");
+			await tab.waitForFunction(textIs("main h1 .badge", "running"), { timeout: 10_000 });
+			const first = runIdOfUrl();
+			await clickOn("[data-testid=run-cancel]");
+			await tab.waitForFunction(textIs("main h1 .badge", "cancelled"), { timeout: 10_000 });
+			expect(await api(server, "GET", `/runtime/runs/${first}`)).toMatchObject({ status: "cancelled", error: { code: "CANCELLED", message: "cancelled from the dashboard" } });
+
+			await clickOn("[data-testid=run-retry]");
+			await tab.waitForFunction(`!location.hash.includes(${JSON.stringify(first)})`, { timeout: 10_000 });
+			const second = runIdOfUrl();
+			expect(await api(server, "GET", `/runtime/runs/${second}`)).toMatchObject({ parent_run_id: first, input: "SLEEP 20000\ntoo slow" });
+			await tab.waitForSelector("[data-testid=run-cancel]");
+			await api(server, "POST", `/runtime/runs/${second}/cancel`, {});
+			await tab.waitForFunction(textIs("main h1 .badge", "cancelled"), { timeout: 10_000 });
 			expect(problems).toEqual([]);
 		}, 40_000);
 	});
