@@ -3,7 +3,7 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import puppeteer, { type Browser, type HTTPRequest, type Page } from "puppeteer-core";
 import { SERVER_JS, spawnServer, stopServer, waitHealthy, type ServerProcess } from "../helpers/server-process";
 
 /** Screenshots of the dashboard are kept here (git-ignored) for a person to look at. */
@@ -169,6 +169,43 @@ describe("the web dashboard served by the built server", () => {
 			expect(stored).toMatchObject({ kind: "user", access_token: expect.any(String), refresh_token: expect.any(String) });
 			await tab.waitForSelector("[data-testid=analytics-tiles]");
 			await shot("01-overview-empty");
+		}, 30_000);
+
+		test("an access token the server calls expired is refreshed once and the request retried", async () => {
+			const stored = async () => JSON.parse((await tab.evaluate(`sessionStorage.getItem("fluxgate.session")`)) as string);
+			const before = await stored();
+			const seen: string[] = [];
+			let faked = false;
+			const onRequest = (req: HTTPRequest) => {
+				const { pathname } = new URL(req.url());
+				if (pathname.startsWith("/api/v1/")) seen.push(`${req.method()} ${pathname}`);
+				if (!faked && req.method() === "GET" && pathname === "/api/v1/agents") {
+					faked = true;
+					const error = { code: "TOKEN_EXPIRED", message: "The credential has expired", details: null, request_id: "expired-test" };
+					return void req.respond({ status: 401, contentType: "application/json; charset=utf-8", body: JSON.stringify({ error }) });
+				}
+				void req.continue();
+			};
+			await tab.setRequestInterception(true);
+			tab.on("request", onRequest);
+			try {
+				await clickOn("[data-testid=nav-agents]");
+				await tab.waitForFunction(textIs("main .empty", "No agents match."), { timeout: 10_000 });
+			} finally {
+				tab.off("request", onRequest);
+				await tab.setRequestInterception(false);
+			}
+			expect(seen.filter(r => r === "GET /api/v1/agents" || r === "POST /api/v1/auth/refresh")).toEqual(["GET /api/v1/agents", "POST /api/v1/auth/refresh", "GET /api/v1/agents"]);
+			const after = await stored();
+			expect(after.kind).toBe("user");
+			expect(after.refresh_token).not.toBe(before.refresh_token);
+			expect(after.access_token).not.toBe(before.access_token);
+			// The new pair came from the server: its access token is valid. (The spent refresh token is not
+			// presented again here, which would revoke the whole family, this session included.)
+			const me = await fetch(`${server.url}/api/v1/auth/me`, { headers: { Authorization: `Bearer ${after.access_token}` } });
+			expect(me.status).toBe(200);
+			expect(((await me.json()) as any).user.email).toBe("owner@localhost");
+			expect(await text("[data-testid=whoami]")).toBe("owner@localhost");
 		}, 30_000);
 
 		test("an API key signs in too, in a tab of its own; a wrong key shows UNAUTHENTICATED", async () => {
