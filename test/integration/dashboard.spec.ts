@@ -301,6 +301,7 @@ describe("the web dashboard served by the built server", () => {
 			const run = await api(server, "GET", `/runtime/runs/${runIdOfUrl()}`);
 			expect(run).toMatchObject({ status: "completed", mode: "production", output: "hello from the dashboard" });
 			expect(await tab.$eval("main h1 .badge", el => el.textContent)).toBe("completed");
+			expect(await text("[data-testid=run-agent]")).toBe("agent release-bot");
 			await shot("04-run-completed");
 		}, 40_000);
 
@@ -381,5 +382,19 @@ describe("the web dashboard served by the built server", () => {
 			await tab.waitForFunction(textIs("main h1 .badge", "cancelled"), { timeout: 10_000 });
 			expect(problems).toEqual([]);
 		}, 40_000);
+
+		test("a session signed out elsewhere ends at the page's next request, which says why", async () => {
+			const { access_token, refresh_token } = JSON.parse((await tab.evaluate(`sessionStorage.getItem("fluxgate.session")`)) as string);
+			const out = await fetch(`${server.url}/api/v1/auth/logout`, {
+				method: "POST",
+				headers: { Authorization: `Bearer ${access_token}`, "Content-Type": "application/json" },
+				body: JSON.stringify({ refresh_token })
+			});
+			expect(out.status).toBe(204);
+			await clickOn("[data-testid=nav-audit]");
+			await tab.waitForSelector("[data-testid=session-ended]", { timeout: 10_000 });
+			expect(await text("[data-testid=session-ended]")).toContain("UNAUTHENTICATED");
+			expect(await tab.evaluate(`sessionStorage.getItem("fluxgate.session")`)).toBeNull();
+		}, 30_000);
 	});
 });

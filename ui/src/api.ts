@@ -26,6 +26,12 @@ export interface List<T> {
 }
 
 let session: Session | null = load();
+/** Why the last session ended without a sign-out, for the sign-in page to say. */
+let endedBecause: string | null = null;
+
+export function sessionEndReason(): string | null {
+	return endedBecause;
+}
 const listeners = new Set<(s: Session | null) => void>();
 
 function load(): Session | null {
@@ -43,6 +49,7 @@ export function currentSession(): Session | null {
 
 export function setSession(next: Session | null): void {
 	session = next;
+	if (next) endedBecause = null;
 	if (next) sessionStorage.setItem(STORE_KEY, JSON.stringify(next));
 	else sessionStorage.removeItem(STORE_KEY);
 	for (const listener of listeners) listener(next);
@@ -119,7 +126,10 @@ export async function api<T = any>(method: string, path: string, body?: unknown,
 	}
 	if (!res.ok) {
 		const err = await toError(res);
-		if (res.status === 401 && session && !path.startsWith("/auth/")) setSession(null);
+		if (res.status === 401 && session && !path.startsWith("/auth/")) {
+			endedBecause = `Signed out: ${err.message} (${err.code})`;
+			setSession(null);
+		}
 		throw err;
 	}
 	if (res.status === 204) return undefined as T;

@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { loginWithKey, loginWithPassword } from "../api";
+import { loginWithKey, loginWithPassword, sessionEndReason } from "../api";
 import { ErrorBox, useAction } from "../components";
 
 /** Sign in with e-mail and password (access + refresh token) or with an API key. */
@@ -18,6 +18,11 @@ export function Login() {
 			<form class="card login-card" onSubmit={submit} data-testid="login-form">
 				<h1>Fluxgate</h1>
 				<p class="muted">Sign in to the control plane.</p>
+				{sessionEndReason() && !error && (
+					<p class="notice" data-testid="session-ended">
+						{sessionEndReason()}
+					</p>
+				)}
 				<div class="tabs">
 					<button type="button" class={mode === "password" ? "tab active" : "tab"} onClick={() => setMode("password")} data-testid="login-mode-password">
 						E-mail and password

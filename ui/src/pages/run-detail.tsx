@@ -18,6 +18,7 @@ export function RunDetail({ id }: { id: string }) {
 	const [live, setLive] = useState<Live>("connecting");
 	const [loadError, setLoadError] = useState<unknown>(null);
 	const [generation, setGeneration] = useState(0);
+	const [agentName, setAgentName] = useState<string | null>(null);
 	const action = useAction();
 
 	useEffect(() => {
@@ -25,7 +26,10 @@ export function RunDetail({ id }: { id: string }) {
 		setSteps([]);
 		setTokens("");
 		setLive("connecting");
-		get(`/runtime/runs/${encodeURIComponent(id)}`).then(setRun, setLoadError);
+		get(`/runtime/runs/${encodeURIComponent(id)}`).then(r => {
+			setRun(r);
+			get(`/agents/${encodeURIComponent(r.agent_id)}`).then(a => setAgentName(a.name), () => setAgentName(null));
+		}, setLoadError);
 		const source = new EventSource(streamUrl(`/runtime/runs/${encodeURIComponent(id)}/stream`));
 		const data = (e: Event) => JSON.parse((e as MessageEvent).data);
 		source.onopen = () => setLive("live");
@@ -74,7 +78,7 @@ export function RunDetail({ id }: { id: string }) {
 	return (
 		<>
 			<p>
-				<a href="#/runs">← Runs</a> · <a href={`#/agents/${encodeURIComponent(run.agent_id)}`}>agent</a>
+				<a href="#/runs">← Runs</a> · <a href={`#/agents/${encodeURIComponent(run.agent_id)}`} data-testid="run-agent">agent {agentName ?? run.agent_id}</a>
 			</p>
 			<h1>
 				Run <code>{run.id}</code> <Badge value={run.status} />
