@@ -260,9 +260,9 @@ describe("the web dashboard served by the built server", () => {
 			await replaceText("[data-testid=agent-description]", "Ships releases once a human approves");
 			await clickOn("[data-testid=agent-submit]");
 			await tab.waitForSelector("[data-testid=version-row-2]");
-			expect(await text("[data-testid=agent-version]")).toBe("v2");
-			expect(await text("[data-testid=agent-description-text]")).toBe("Ships releases once a human approves");
-			expect(await text("[data-testid=agent-tools]")).toContain(TOOL);
+			await tab.waitForFunction(textIs("[data-testid=agent-version]", "v2"), { timeout: 10_000 });
+			await tab.waitForFunction(textIs("[data-testid=agent-description-text]", "Ships releases once a human approves"), { timeout: 10_000 });
+			await tab.waitForFunction(textIs("[data-testid=agent-tools]", `${TOOL} `), { timeout: 10_000 });
 			await tab.waitForSelector("[data-testid=ab-start]");
 			await tab.select("[data-testid=ab-version-b]", "1");
 			await replaceText("[data-testid=ab-split]", "30");
@@ -297,7 +297,9 @@ describe("the web dashboard served by the built server", () => {
 			await tab.waitForSelector("[data-testid=steps-table] tr[data-type=llm_call][data-status=completed]", { timeout: 15_000 });
 			expect(await tab.evaluate("performance.timeOrigin")).toBe(loadedAt);
 			await tab.waitForFunction(textIs("[data-testid=run-output]", "hello from the dashboard"), { timeout: 10_000 });
-			expect(await text("[data-testid=stream-state]")).toBe("closed");
+			// The output may first be the streamed tokens; the terminal event then closes the stream.
+			await tab.waitForFunction(textIs("[data-testid=stream-state]", "closed"), { timeout: 10_000 });
+			expect(await text("[data-testid=run-output]")).toBe("hello from the dashboard");
 			const run = await api(server, "GET", `/runtime/runs/${runIdOfUrl()}`);
 			expect(run).toMatchObject({ status: "completed", mode: "production", output: "hello from the dashboard" });
 			expect(await tab.$eval("main h1 .badge", el => el.textContent)).toBe("completed");
