@@ -1,9 +1,8 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import puppeteer, { type Browser, type HTTPRequest, type Page } from "puppeteer-core";
+import { chromiumPath, rawGet, textIs } from "../helpers/browser";
 import { SERVER_JS, spawnServer, stopServer, waitHealthy, type ServerProcess } from "../helpers/server-process";
 
 /** Screenshots of the dashboard are kept here (git-ignored) for a person to look at. */
@@ -12,28 +11,6 @@ const UI_INDEX = path.join(path.dirname(SERVER_JS), "ui", "index.html");
 const KEY = "fgk_DashboardOwnerKey_0123456789abcdefghijk".slice(0, 44);
 const PASSWORD = "dashboard-owner-password";
 const TOOL = "deploy_echo";
-
-function chromiumPath(): string {
-	return execFileSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], { encoding: "utf8" }).trim();
-}
-
-/** A request exactly as written (no URL normalisation by the client), for the path traversal checks. */
-function rawGet(url: string, rawPath: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
-	const { hostname, port } = new URL(url);
-	return new Promise((resolve, reject) => {
-		const req = http.request({ hostname, port, path: rawPath, method: "GET" }, res => {
-			let body = "";
-			res.setEncoding("utf8");
-			res.on("data", chunk => (body += chunk));
-			res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-		});
-		req.once("error", reject);
-		req.end();
-	});
-}
-
-/** A page expression: the text of the first element matching `selector` is `expected`. */
-const textIs = (selector: string, expected: string) => `document.querySelector(${JSON.stringify(selector)})?.textContent === ${JSON.stringify(expected)}`;
 
 async function api(server: ServerProcess, method: string, route: string, body?: unknown): Promise<any> {
 	const res = await fetch(`${server.url}/api/v1${route}`, {
