@@ -22,6 +22,7 @@ import { redactBody } from "./redact";
 import { gateMethods } from "./gate";
 import { readPathMethods } from "./read-path";
 import { systemAliases } from "./system-routes";
+import { isUiPath, serveUi } from "./ui-static";
 import { clientIp, clientOf, type ActionDef, type ApiThis, type Req } from "./types";
 
 const STREAM_GRACE_MS = 2_000;
@@ -124,6 +125,8 @@ const ApiService: Schema<ApiThis> = {
 			delete req.headers["x-correlation-id"];
 			this.httpMetrics.track(req, res);
 			if (!this.ready && GATED.test(req.url ?? "")) return this.sendNotReady(req, res);
+			const pathname = (req.url ?? "/").split("?")[0];
+			if (isUiPath(pathname)) return serveUi.call(this, req, res, pathname);
 			const settings = this.settingsCache.get();
 			if (settings instanceof Promise) {
 				return settings.then(s => this.dispatch(s, req, res, next));
