@@ -1,5 +1,5 @@
 import type { Doc, Filter, FindOptions } from "./types";
-import { decodeDoc, encodeDoc } from "./keys";
+import { copyDecoded, decodeDoc, decodeName, encodeDoc } from "./keys";
 
 /** A document as both backends store it: `id` is `_id`, awkward keys escaped. */
 export const toStored = (doc: Doc): Record<string, any> => {
@@ -7,10 +7,20 @@ export const toStored = (doc: Doc): Record<string, any> => {
 	return { _id: id, ...rest };
 };
 
+/** A backend's answer (already the caller's own copy) as a document: `_id` → `id` first, names decoded. */
 export const fromStored = (doc: Record<string, any> | null): Doc | null => {
 	if (!doc) return null;
-	const { _id, ...rest } = decodeDoc(doc);
-	return { id: _id, ...rest };
+	const out: Doc = { id: doc._id };
+	for (const key in doc) if (key !== "_id") out[decodeName(key)] = decodeDoc(doc[key]);
+	return out;
+};
+
+/** The store's own document (never handed out) as the caller's copy: one deep copy, names decoded. */
+export const copyFromStored = (doc: Record<string, any> | null): Doc | null => {
+	if (!doc) return null;
+	const out: Doc = { id: doc._id };
+	for (const key in doc) if (key !== "_id") out[decodeName(key)] = copyDecoded(doc[key]);
+	return out;
 };
 
 /**

@@ -3,9 +3,16 @@ import fs from "node:fs";
 import path from "node:path";
 import { closePooledAppends, installPooledAppends } from "./nedb-files";
 import type { Backend, Doc, Filter, FindOptions, IndexSpec, RawCollection, Update } from "./types";
-import { fromStored, storedFilter, storedSort, toStored } from "./documents";
+import { copyFromStored, fromStored, storedFilter, storedSort, toStored } from "./documents";
 import { encodeUpdate } from "./keys";
 import { UniqueViolation } from "./types";
+
+/**
+ * NeDB's cursor without a result mapper answers the stored documents themselves; `findAsync` and
+ * `findOneAsync` deep-copy them, and turning a copy into a document copied it again. Reads here
+ * take the stored documents and make the one copy the caller gets (`copyFromStored`).
+ */
+const Cursor: new (db: Datastore, query: Filter) => any = require("@seald-io/nedb/lib/cursor.js");
 
 class NedbCollection implements RawCollection {
 	constructor(
@@ -42,16 +49,17 @@ class NedbCollection implements RawCollection {
 	}
 
 	async findOne(filter: Filter): Promise<Doc | null> {
-		return fromStored(await this.db.findOneAsync(storedFilter(filter)));
+		const [doc] = await new Cursor(this.db, storedFilter(filter)).limit(1);
+		return copyFromStored(doc ?? null);
 	}
 
 	async find(filter: Filter, options: FindOptions = {}): Promise<Doc[]> {
-		let cursor = this.db.findAsync(storedFilter(filter));
+		let cursor = new Cursor(this.db, storedFilter(filter));
 		const sort = storedSort(options.sort);
 		if (sort) cursor = cursor.sort(sort);
 		if (options.skip) cursor = cursor.skip(options.skip);
 		if (options.limit) cursor = cursor.limit(options.limit);
-		return (await cursor).map(d => fromStored(d) as Doc);
+		return ((await cursor) as Record<string, any>[]).map(d => copyFromStored(d) as Doc);
 	}
 
 	count(filter: Filter): Promise<number> {

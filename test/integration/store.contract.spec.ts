@@ -72,6 +72,30 @@ function contract(backendCase: BackendCase) {
 		await items.forOrg(ORG_A).delete("item_forced");
 	});
 
+	it("every read is the caller's own copy: changing what insert, get, find or update answered changes nothing stored", async () => {
+		const scope = items.forOrg(ORG_A);
+		const input = { id: "item_fresh", name: "fresh", rank: 7, nested: { list: [1, { deep: "x" }], when: "2026-01-01" }, "a.b": { c: 1 } };
+		const inserted = await scope.insert(input);
+		input.nested.list.push(2);
+		(inserted.nested as any).list[1].deep = "changed by the inserter";
+		const read = (await scope.get("item_fresh"))!;
+		expect(read).toMatchObject({ nested: { list: [1, { deep: "x" }] }, "a.b": { c: 1 } });
+		read.nested.list[1].deep = "changed by a reader";
+		read.nested.list.push("extra");
+		read["a.b"].c = 2;
+		read.name = "renamed";
+		const [found] = await scope.find({ id: "item_fresh" });
+		expect(found).toMatchObject({ name: "fresh", nested: { list: [1, { deep: "x" }] }, "a.b": { c: 1 } });
+		expect(found.nested.list).toHaveLength(2);
+		found.nested.when = "changed by a finder";
+		const updated = (await scope.update("item_fresh", { rank: 8 }))!;
+		expect(updated).toMatchObject({ rank: 8, nested: { list: [1, { deep: "x" }], when: "2026-01-01" } });
+		updated.nested.list.length = 0;
+		// A write after the reads is seen by the next read, with none of the readers' changes.
+		expect(await scope.get("item_fresh")).toMatchObject({ name: "fresh", rank: 8, nested: { list: [1, { deep: "x" }], when: "2026-01-01" }, "a.b": { c: 1 } });
+		await scope.delete("item_fresh");
+	});
+
 	it("find sorts, skips and limits", async () => {
 		const a = items.forOrg(ORG_A);
 		expect((await a.find({}, { sort: { name: 1 } })).map(d => d.name)).toEqual(["alpha", "bravo", "charlie", "delta", "echo"]);
