@@ -14,6 +14,7 @@ import { checkMediaType, parseJsonBody, readRawBody } from "./body";
 import { splitUrl } from "./fast-reads";
 import { toHttpError } from "./http-error";
 import { isMultipart, readMultipart, withoutFileData } from "./multipart";
+import { LocalCalls } from "./local-call";
 import { HttpMetrics } from "./metrics";
 import { isPublicPath, publicActor, PublicGate } from "./public-gate";
 import { RateLimiter, setRateHeaders, WINDOW_SECONDS } from "./rate-limit";
@@ -119,11 +120,13 @@ const ApiService: Schema<ApiThis> = {
 		httpHandler(this: ApiThis, req: Req, res: ServerResponse, next?: unknown) {
 			const incoming = req.headers["x-request-id"];
 			req.$requestId = typeof incoming === "string" && REQUEST_ID_PATTERN.test(incoming) ? incoming : newRequestId();
-			req.$startedAt = process.hrtime.bigint();
+			req.$startedAt = HttpMetrics.now();
 			res.setHeader("X-Request-Id", req.$requestId);
-			delete req.headers["x-correlation-id"];
-			this.httpMetrics.track(req, res);
-			if (!this.ready && GATED.test(req.url ?? "")) return this.sendNotReady(req, res);
+			if (req.headers["x-correlation-id"] !== undefined) delete req.headers["x-correlation-id"];
+			if (!this.ready && GATED.test(req.url ?? "")) {
+				this.httpMetrics.track(req, res);
+				return this.sendNotReady(req, res);
+			}
 			const settings = this.settingsCache.get();
 			if (settings instanceof Promise) {
 				return settings.then(s => this.dispatch(s, req, res, next));
@@ -131,10 +134,12 @@ const ApiService: Schema<ApiThis> = {
 			return this.dispatch(settings, req, res, next);
 		},
 
+		/** Authenticated reads take the read path (read-path.ts), which counts its own answers; the rest is counted when it finishes. */
 		dispatch(this: ApiThis, settings: Settings, req: Req, res: ServerResponse, next?: unknown) {
-			const path = splitUrl(req).path;
+			const { path, search } = splitUrl(req);
 			// Public routes answer CORS with their publication's allowed_origins (public-gate.ts).
 			if (isPublicPath(path)) {
+				this.httpMetrics.track(req, res);
 				if (req.method === "OPTIONS") return this.publicGate.preflight(req, res, path);
 				return (ApiGateway as any).methods.httpHandler.call(this, req, res, next);
 			}
@@ -145,6 +150,8 @@ const ApiService: Schema<ApiThis> = {
 				res.setHeader("Vary", "Origin");
 				res.setHeader("Access-Control-Expose-Headers", "X-Request-Id, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After");
 			}
+			if (req.method === "GET" && this.serveRead(req, res, path, search)) return;
+			this.httpMetrics.track(req, res);
 			if (req.method === "OPTIONS") {
 				if (corsAllowed) {
 					res.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
@@ -155,7 +162,6 @@ const ApiService: Schema<ApiThis> = {
 				res.end();
 				return;
 			}
-			if (req.method === "GET" && this.serveRead(req, res)) return;
 			return (ApiGateway as any).methods.httpHandler.call(this, req, res, next);
 		},
 
@@ -406,6 +412,7 @@ const ApiService: Schema<ApiThis> = {
 		this.limiter = new RateLimiter(this.platform.redis, this.config.namespace);
 		this.publicGate = new PublicGate(this.broker, this.limiter);
 		this.httpMetrics = new HttpMetrics(this.broker);
+		this.localCalls = new LocalCalls(this.broker);
 		this.settingsCache = new SettingsCache(
 			() => this.broker.call("admin.currentSettings"),
 			() => defaultSettings(this.config)
