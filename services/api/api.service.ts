@@ -187,20 +187,37 @@ const ApiService: Schema<ApiThis> = {
 			return null;
 		},
 
-		/** Steps 1–4 of §0.9 for a bearer-authenticated request; answers the principal or throws. */
-		async admit(this: ApiThis, req: Req, res: ServerResponse, allowQueryToken: boolean): Promise<Principal> {
+		/**
+		 * Steps 1–4 of §0.9 for a bearer-authenticated request; answers the principal or throws. With the
+		 * credential, the settings and the counts at hand (the common case) it answers without a promise.
+		 */
+		admit(this: ApiThis, req: Req, res: ServerResponse, allowQueryToken: boolean): Principal | Promise<Principal> {
 			const token = bearerToken(req, allowQueryToken);
 			if (!token) throw errors.unauthenticated();
-			const principal = await this.resolvePrincipal(req, token);
+			const cached = this.principals.get(token);
+			if (cached && cached.until > Date.now()) return this.admitPrincipal(req, res, cached.principal);
+			return this.resolvePrincipal(req, token).then((principal: Principal) => this.admitPrincipal(req, res, principal));
+		},
+
+		admitPrincipal(this: ApiThis, req: Req, res: ServerResponse, principal: Principal): Principal | Promise<Principal> {
 			req.$principal = principal;
 			if (principal.org_status === "suspended") throw errors.orgSuspended();
-			const settings = await this.settingsCache.get();
+			const settings = this.settingsCache.get();
+			if (settings instanceof Promise) return settings.then(s => this.countRequest(req, res, principal, s));
+			return this.countRequest(req, res, principal, settings);
+		},
+
+		/** Maintenance mode, then the principal's rate limit (§0.11). */
+		countRequest(this: ApiThis, req: Req, res: ServerResponse, principal: Principal, settings: Settings): Principal | Promise<Principal> {
 			if (settings.maintenance_mode && !MAINTENANCE_EXEMPT.test(req.parsedUrl ?? "")) throw errors.maintenanceMode(settings.maintenance_message);
 			const limit = principal.rate_limit_per_minute ?? settings.default_rate_limit_per_minute;
-			const { count, resetAt } = await this.limiter.hit(`p:${principal.id}`);
-			setRateHeaders(res, limit, count, resetAt);
-			if (count > limit) throw errors.rateLimited(limit, WINDOW_SECONDS);
-			return principal;
+			const counted = this.limiter.hit(`p:${principal.id}`);
+			const check = ({ count, resetAt }: { count: number; resetAt: number }) => {
+				setRateHeaders(res, limit, count, resetAt);
+				if (count > limit) throw errors.rateLimited(limit, WINDOW_SECONDS);
+				return principal;
+			};
+			return counted instanceof Promise ? counted.then(check) : check(counted);
 		},
 
 		/**

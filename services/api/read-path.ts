@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { Context } from "moleculer";
+import type { Principal } from "../../lib/principal";
 import ApiGateway from "moleculer-web";
 import { AliasIndex, sendResult, type Alias, type FoundAlias } from "./fast-reads";
 import { clientOf, type ActionDef, type ApiThis, type Req } from "./types";
@@ -39,7 +40,8 @@ export const readPathMethods = {
 	async answerRead(this: ApiThis, req: Req, res: ServerResponse, found: FoundAlias, def: ActionDef, search: string) {
 		try {
 			req.query = search ? this.parseQueryString(req).query : {};
-			const principal = await this.admit(req, res, false);
+			const admitted = this.admit(req, res, false);
+			const principal: Principal = admitted instanceof Promise ? await admitted : admitted;
 			const meta: Record<string, any> = { principal, client: clientOf(req) };
 			req.$ctx = { meta } as Context<any, any>;
 			this.checkAccess(principal, def.access);
