@@ -253,6 +253,27 @@ function contract(backendCase: BackendCase) {
 		await items.forOrg(ORG_A).delete("item_odd");
 	});
 
+	it("documents of different shapes in one collection read back exactly, field order and odd top-level names included", async () => {
+		const scope = items.forOrg(ORG_A);
+		const shapes: Record<string, any>[] = [
+			{ id: "item_s1", name: "s1", x: 1, y: [1, { z: 2 }] },
+			{ id: "item_s2", name: "s2", y: "first", x: null },
+			{ id: "item_s3", name: "s3", x: 1, y: 2, extra: { deep: { deeper: [true] } } },
+			{ id: "item_s4", name: "s4", "a.b": 1, $ref: "#/x", "50%": { "c.d": 2 }, "%2E": "literal" }
+		];
+		for (const doc of shapes) await scope.insert(doc as any);
+		for (let round = 0; round < 2; round++) {
+			for (const doc of shapes) {
+				const read = (await scope.get(doc.id))!;
+				const { created_at: _c, updated_at: _u, org_id: _o, ...fields } = read;
+				expect(fields).toEqual(doc);
+				expect(Object.keys(fields)).toEqual(Object.keys(doc));
+				expect(Object.getPrototypeOf(read)).toBe(Object.prototype);
+			}
+		}
+		await scope.deleteMany({ id: { $in: shapes.map(d => d.id) } });
+	});
+
 	it("delete and deleteMany remove matches in the scope only", async () => {
 		const a = items.forOrg(ORG_A);
 		await a.insert({ id: "gone_1", name: "gone-1", doomed: true });
