@@ -1,15 +1,24 @@
-import type { Context, ServiceBroker } from "moleculer";
+import { Errors, type Context, type ServiceBroker } from "moleculer";
 
 type Handler = (ctx: Context<any, any>) => Promise<unknown>;
 
 /**
  * Middlewares a local read through the gateway does without: ErrorHandler only wraps non-Error
  * rejections and rethrows (the gateway's own catch answers every failure), Fallback only acts for an
- * action that declares a fallback (such an action takes broker.call). Every other middleware of the
- * node (hooks, trust, validation, bulkhead, context tracking, timeout) wraps the handler as it does
- * for broker.call, so validation, timeouts and tracking keep their meaning.
+ * action that declares a fallback (such an action takes broker.call), and Timeout's timer per call is
+ * replaced by one sweep per second over the calls in flight (`run`). Every other middleware of the
+ * node (hooks, trust, validation, bulkhead, context tracking) wraps the handler as it does for
+ * broker.call.
  */
-const SKIPPED = new Set(["ErrorHandler", "Fallback"]);
+const SKIPPED = new Set(["ErrorHandler", "Fallback", "Timeout"]);
+const SWEEP_MS = 1_000;
+
+interface InFlight {
+	deadline: number;
+	action: string;
+	requestID: string;
+	reject(err: Error): void;
+}
 
 interface LocalEndpoint {
 	local: boolean;
@@ -22,8 +31,51 @@ interface LocalEndpoint {
  */
 export class LocalCalls {
 	private readonly chains = new WeakMap<object, Handler | null>();
+	private readonly inFlight = new Set<InFlight>();
+	private sweeper: NodeJS.Timeout | null = null;
 
 	constructor(private readonly broker: ServiceBroker) {}
+
+	/**
+	 * Runs a call through its chain under the timeout broker.call would give it (the call's, the
+	 * action's, else the node's requestTimeout): past it, the call fails with RequestTimeoutError, at
+	 * most a sweep later than Timeout's own timer would have.
+	 */
+	run(endpoint: LocalEndpoint, chain: Handler, ctx: Context<any, any>): Promise<unknown> {
+		const options = ctx.options as { timeout?: number | null };
+		const timeout = options.timeout ?? endpoint.action.timeout ?? this.broker.options.requestTimeout;
+		if (!(timeout > 0)) return chain(ctx);
+		options.timeout = timeout;
+		return new Promise((resolve, reject) => {
+			const call: InFlight = { deadline: Date.now() + timeout, action: endpoint.action.name, requestID: ctx.requestID as string, reject };
+			this.inFlight.add(call);
+			this.sweeper ??= setInterval(() => this.sweep(), SWEEP_MS).unref();
+			chain(ctx).then(
+				value => {
+					this.inFlight.delete(call);
+					resolve(value);
+				},
+				err => {
+					this.inFlight.delete(call);
+					reject(err);
+				}
+			);
+		});
+	}
+
+	private sweep(): void {
+		const now = Date.now();
+		for (const call of this.inFlight) {
+			if (call.deadline > now) continue;
+			this.inFlight.delete(call);
+			this.broker.logger.warn(`Request '${call.action}' is timed out.`, { requestID: call.requestID });
+			call.reject(new Errors.RequestTimeoutError({ action: call.action, nodeID: this.broker.nodeID }));
+		}
+		if (!this.inFlight.size && this.sweeper) {
+			clearInterval(this.sweeper);
+			this.sweeper = null;
+		}
+	}
 
 	/** The local, available endpoint of an action; null when the action runs elsewhere (or not at all). */
 	endpointOf(action: string): LocalEndpoint | null {

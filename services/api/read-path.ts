@@ -55,7 +55,7 @@ export const readPathMethods = {
 			if (chain) {
 				const ctx = this.localCalls.contextOf(endpoint, params, { requestID: req.$requestId, meta });
 				req.$ctx = ctx;
-				data = await chain(ctx);
+				data = await this.localCalls.run(endpoint, chain, ctx);
 				answered = ctx.meta;
 			} else {
 				const call = this.broker.call(found.alias.action, params, { requestID: req.$requestId, meta });
