@@ -15,10 +15,10 @@ describe("local calls of the gateway's read path", () => {
 			name: "sample",
 			hooks: { before: { echo: [() => void seen.push("before hook")] } },
 			actions: {
-				echo: { params: { n: "number" }, handler: ctx => ({ n: ctx.params.n, meta: ctx.meta.tag }) },
+				echo: { params: { n: "number" }, handler: (ctx: any) => ({ n: ctx.params.n, meta: ctx.meta.tag }) },
 				hang: { timeout: 50, handler: () => new Promise(() => undefined) },
-				fallback: { fallback: () => "fallback", handler: () => Promise.reject(new Error("x")) }
-			}
+				fallback: { fallback: () => Promise.resolve("fallback"), handler: () => Promise.reject(new Error("x")) }
+			} as any
 		});
 		await broker.start();
 		calls = new LocalCalls(broker);
