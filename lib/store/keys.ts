@@ -50,6 +50,26 @@ function mapKeys(value: unknown, needs: RegExp, rewrite: (k: string) => string):
 export const encodeDoc = <T>(doc: T): T => mapKeys(doc, NEEDS_ENCODING, encodeKey) as T;
 export const decodeDoc = <T>(doc: T): T => mapKeys(doc, NEEDS_DECODING, decodeKey) as T;
 
+/** A stored field name as written by the client (only names with `%` can be escaped). */
+export const decodeName = (key: string): string => (key.indexOf("%") !== -1 && NEEDS_DECODING.test(key) ? decodeKey(key) : key);
+
+/**
+ * A deep copy of a stored value with its field names decoded, in one pass: what a read hands out
+ * (the caller may change it freely; the store's own document stays as it was).
+ */
+export function copyDecoded(value: unknown): unknown {
+	if (value === null || typeof value !== "object") return value;
+	if (Array.isArray(value)) {
+		const out = new Array(value.length);
+		for (let i = 0; i < value.length; i++) out[i] = copyDecoded(value[i]);
+		return out;
+	}
+	if (value instanceof Date) return new Date(value.getTime());
+	const out: Record<string, unknown> = {};
+	for (const key in value) out[decodeName(key)] = copyDecoded((value as Record<string, unknown>)[key]);
+	return out;
+}
+
 /**
  * Encodes the values that update operators write (`$set`, `$push`, `$addToSet`); operator paths
  * (`a.b` addresses a nested field) and conditions (`$pull`) stay as written.

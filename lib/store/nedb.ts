@@ -3,9 +3,17 @@ import fs from "node:fs";
 import path from "node:path";
 import { closePooledAppends, installPooledAppends } from "./nedb-files";
 import type { Backend, Doc, Filter, FindOptions, IndexSpec, RawCollection, Update } from "./types";
-import { fromStored, storedFilter, storedSort, toStored } from "./documents";
+import { copyFromStored, fromStored, storedFilter, storedSort, toStored } from "./documents";
 import { encodeUpdate } from "./keys";
 import { UniqueViolation } from "./types";
+
+/**
+ * NeDB's cursor without a result mapper answers the stored documents themselves; `findAsync` and
+ * `findOneAsync` deep-copy them, and turning a copy into a document copied it again. Reads here
+ * take the stored documents and make the one copy the caller gets (`copyFromStored`).
+ */
+const Cursor: new (db: Datastore, query: Filter) => any = require("@seald-io/nedb/lib/cursor.js");
+const model: { match(doc: unknown, query: Filter): boolean } = require("@seald-io/nedb/lib/model.js");
 
 class NedbCollection implements RawCollection {
 	constructor(
@@ -13,12 +21,25 @@ class NedbCollection implements RawCollection {
 		private readonly indexes: IndexSpec[]
 	) {}
 
+	/** Writes issued and not yet finished (reads by id wait behind them in NeDB's queue). */
+	private writes = 0;
+
 	private async translate<T>(op: () => Promise<T>, doc?: Record<string, any>): Promise<T> {
 		try {
 			return await op();
 		} catch (err: any) {
 			if (err?.errorType === "uniqueViolated") throw new UniqueViolation(await this.violatedField(doc));
 			throw err;
+		}
+	}
+
+	/** Runs a write, counted while it is queued or running. */
+	private async write<T>(op: () => Promise<T>): Promise<T> {
+		this.writes += 1;
+		try {
+			return await op();
+		} finally {
+			this.writes -= 1;
 		}
 	}
 
@@ -36,29 +57,50 @@ class NedbCollection implements RawCollection {
 		return last ? last[last.length - 1] : "id";
 	}
 
-	async insert(doc: Doc): Promise<Doc> {
+	insert(doc: Doc): Promise<Doc> {
 		const raw = toStored(doc);
-		return fromStored(await this.translate(() => this.db.insertAsync(raw), raw)) as Doc;
+		return this.write(async () => fromStored(await this.translate(() => this.db.insertAsync(raw), raw)) as Doc);
 	}
 
 	async findOne(filter: Filter): Promise<Doc | null> {
-		return fromStored(await this.db.findOneAsync(storedFilter(filter)));
+		const query = storedFilter(filter);
+		if (typeof query._id === "string" && this.byIdReady()) {
+			// By primary key: the _id index answers at once (what the cursor would do after its queue and query planning).
+			for (const doc of (this.db as any).indexes._id.getMatching(query._id)) if (model.match(doc, query)) return copyFromStored(doc);
+			return null;
+		}
+		// execAsync queues the read now (awaiting the cursor itself would queue it a tick later, behind writes issued after it).
+		const [doc] = await new Cursor(this.db, query).limit(1).execAsync();
+		return copyFromStored(doc ?? null);
+	}
+
+	/**
+	 * Whether a read by id may go to the index directly: the datastore is loaded, no write is queued
+	 * (a read never overtakes a write issued before it) and no TTL index would drop expired documents.
+	 */
+	private byIdReady(): boolean {
+		const db = this.db as any;
+		return this.writes === 0 && db.executor.ready === true && Object.keys(db.ttlIndexes).length === 0;
 	}
 
 	async find(filter: Filter, options: FindOptions = {}): Promise<Doc[]> {
-		let cursor = this.db.findAsync(storedFilter(filter));
+		let cursor = new Cursor(this.db, storedFilter(filter));
 		const sort = storedSort(options.sort);
 		if (sort) cursor = cursor.sort(sort);
 		if (options.skip) cursor = cursor.skip(options.skip);
 		if (options.limit) cursor = cursor.limit(options.limit);
-		return (await cursor).map(d => fromStored(d) as Doc);
+		return ((await cursor.execAsync()) as Record<string, any>[]).map(d => copyFromStored(d) as Doc);
 	}
 
 	count(filter: Filter): Promise<number> {
 		return this.db.countAsync(storedFilter(filter));
 	}
 
-	async updateOne(filter: Filter, update: Update): Promise<Doc | null> {
+	updateOne(filter: Filter, update: Update): Promise<Doc | null> {
+		return this.write(() => this.updateFirst(filter, update));
+	}
+
+	private async updateFirst(filter: Filter, update: Update): Promise<Doc | null> {
 		const query = storedFilter(filter);
 		const current = await this.db.findOneAsync(query);
 		if (!current) return null;
@@ -71,17 +113,19 @@ class NedbCollection implements RawCollection {
 		return res.numAffected ? fromStored(res.affectedDocuments ?? null) : null;
 	}
 
-	async updateMany(filter: Filter, update: Update): Promise<number> {
-		const res: any = await this.translate(() => this.db.updateAsync(storedFilter(filter), encodeUpdate(update), { multi: true }));
-		return res.numAffected;
+	updateMany(filter: Filter, update: Update): Promise<number> {
+		return this.write(async () => {
+			const res: any = await this.translate(() => this.db.updateAsync(storedFilter(filter), encodeUpdate(update), { multi: true }));
+			return res.numAffected;
+		});
 	}
 
-	async deleteOne(filter: Filter): Promise<boolean> {
-		return (await this.db.removeAsync(storedFilter(filter), { multi: false })) > 0;
+	deleteOne(filter: Filter): Promise<boolean> {
+		return this.write(async () => (await this.db.removeAsync(storedFilter(filter), { multi: false })) > 0);
 	}
 
 	deleteMany(filter: Filter): Promise<number> {
-		return this.db.removeAsync(storedFilter(filter), { multi: true });
+		return this.write(() => this.db.removeAsync(storedFilter(filter), { multi: true }));
 	}
 }
 

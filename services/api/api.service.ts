@@ -14,6 +14,7 @@ import { checkMediaType, parseJsonBody, readRawBody } from "./body";
 import { splitUrl } from "./fast-reads";
 import { toHttpError } from "./http-error";
 import { isMultipart, readMultipart, withoutFileData } from "./multipart";
+import { LocalCalls } from "./local-call";
 import { HttpMetrics } from "./metrics";
 import { isPublicPath, publicActor, PublicGate } from "./public-gate";
 import { RateLimiter, setRateHeaders, WINDOW_SECONDS } from "./rate-limit";
@@ -120,13 +121,18 @@ const ApiService: Schema<ApiThis> = {
 		httpHandler(this: ApiThis, req: Req, res: ServerResponse, next?: unknown) {
 			const incoming = req.headers["x-request-id"];
 			req.$requestId = typeof incoming === "string" && REQUEST_ID_PATTERN.test(incoming) ? incoming : newRequestId();
-			req.$startedAt = process.hrtime.bigint();
+			req.$startedAt = HttpMetrics.now();
 			res.setHeader("X-Request-Id", req.$requestId);
-			delete req.headers["x-correlation-id"];
-			this.httpMetrics.track(req, res);
-			if (!this.ready && GATED.test(req.url ?? "")) return this.sendNotReady(req, res);
+			if (req.headers["x-correlation-id"] !== undefined) delete req.headers["x-correlation-id"];
+			if (!this.ready && GATED.test(req.url ?? "")) {
+				this.httpMetrics.track(req, res);
+				return this.sendNotReady(req, res);
+			}
 			const pathname = (req.url ?? "/").split("?")[0];
-			if (isUiPath(pathname)) return serveUi.call(this, req, res, pathname);
+			if (isUiPath(pathname)) {
+				this.httpMetrics.track(req, res);
+				return serveUi.call(this, req, res, pathname);
+			}
 			const settings = this.settingsCache.get();
 			if (settings instanceof Promise) {
 				return settings.then(s => this.dispatch(s, req, res, next));
@@ -134,10 +140,12 @@ const ApiService: Schema<ApiThis> = {
 			return this.dispatch(settings, req, res, next);
 		},
 
+		/** Authenticated reads take the read path (read-path.ts), which counts its own answers; the rest is counted when it finishes. */
 		dispatch(this: ApiThis, settings: Settings, req: Req, res: ServerResponse, next?: unknown) {
-			const path = splitUrl(req).path;
+			const { path, search } = splitUrl(req);
 			// Public routes answer CORS with their publication's allowed_origins (public-gate.ts).
 			if (isPublicPath(path)) {
+				this.httpMetrics.track(req, res);
 				if (req.method === "OPTIONS") return this.publicGate.preflight(req, res, path);
 				return (ApiGateway as any).methods.httpHandler.call(this, req, res, next);
 			}
@@ -148,6 +156,8 @@ const ApiService: Schema<ApiThis> = {
 				res.setHeader("Vary", "Origin");
 				res.setHeader("Access-Control-Expose-Headers", "X-Request-Id, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After");
 			}
+			if (req.method === "GET" && this.serveRead(req, res, path, search)) return;
+			this.httpMetrics.track(req, res);
 			if (req.method === "OPTIONS") {
 				if (corsAllowed) {
 					res.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
@@ -158,7 +168,6 @@ const ApiService: Schema<ApiThis> = {
 				res.end();
 				return;
 			}
-			if (req.method === "GET" && this.serveRead(req, res)) return;
 			return (ApiGateway as any).methods.httpHandler.call(this, req, res, next);
 		},
 
@@ -184,20 +193,37 @@ const ApiService: Schema<ApiThis> = {
 			return null;
 		},
 
-		/** Steps 1–4 of §0.9 for a bearer-authenticated request; answers the principal or throws. */
-		async admit(this: ApiThis, req: Req, res: ServerResponse, allowQueryToken: boolean): Promise<Principal> {
+		/**
+		 * Steps 1–4 of §0.9 for a bearer-authenticated request; answers the principal or throws. With the
+		 * credential, the settings and the counts at hand (the common case) it answers without a promise.
+		 */
+		admit(this: ApiThis, req: Req, res: ServerResponse, allowQueryToken: boolean): Principal | Promise<Principal> {
 			const token = bearerToken(req, allowQueryToken);
 			if (!token) throw errors.unauthenticated();
-			const principal = await this.resolvePrincipal(req, token);
+			const cached = this.principals.get(token);
+			if (cached && cached.until > Date.now()) return this.admitPrincipal(req, res, cached.principal);
+			return this.resolvePrincipal(req, token).then((principal: Principal) => this.admitPrincipal(req, res, principal));
+		},
+
+		admitPrincipal(this: ApiThis, req: Req, res: ServerResponse, principal: Principal): Principal | Promise<Principal> {
 			req.$principal = principal;
 			if (principal.org_status === "suspended") throw errors.orgSuspended();
-			const settings = await this.settingsCache.get();
+			const settings = this.settingsCache.get();
+			if (settings instanceof Promise) return settings.then(s => this.countRequest(req, res, principal, s));
+			return this.countRequest(req, res, principal, settings);
+		},
+
+		/** Maintenance mode, then the principal's rate limit (§0.11). */
+		countRequest(this: ApiThis, req: Req, res: ServerResponse, principal: Principal, settings: Settings): Principal | Promise<Principal> {
 			if (settings.maintenance_mode && !MAINTENANCE_EXEMPT.test(req.parsedUrl ?? "")) throw errors.maintenanceMode(settings.maintenance_message);
 			const limit = principal.rate_limit_per_minute ?? settings.default_rate_limit_per_minute;
-			const { count, resetAt } = await this.limiter.hit(`p:${principal.id}`);
-			setRateHeaders(res, limit, count, resetAt);
-			if (count > limit) throw errors.rateLimited(limit, WINDOW_SECONDS);
-			return principal;
+			const counted = this.limiter.hit(`p:${principal.id}`);
+			const check = ({ count, resetAt }: { count: number; resetAt: number }) => {
+				setRateHeaders(res, limit, count, resetAt);
+				if (count > limit) throw errors.rateLimited(limit, WINDOW_SECONDS);
+				return principal;
+			};
+			return counted instanceof Promise ? counted.then(check) : check(counted);
 		},
 
 		/**
@@ -409,6 +435,7 @@ const ApiService: Schema<ApiThis> = {
 		this.limiter = new RateLimiter(this.platform.redis, this.config.namespace);
 		this.publicGate = new PublicGate(this.broker, this.limiter);
 		this.httpMetrics = new HttpMetrics(this.broker);
+		this.localCalls = new LocalCalls(this.broker);
 		this.settingsCache = new SettingsCache(
 			() => this.broker.call("admin.currentSettings"),
 			() => defaultSettings(this.config)

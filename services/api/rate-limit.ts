@@ -32,13 +32,18 @@ export class RateLimiter {
 		private readonly namespace = "fluxgate"
 	) {}
 
-	async hit(key: string, windowSeconds = WINDOW_SECONDS): Promise<WindowCount> {
+	/** Counts one request; answered at once (no promise) when the counts live in this process. */
+	hit(key: string, windowSeconds = WINDOW_SECONDS): WindowCount | Promise<WindowCount> {
 		const window = Math.floor(Date.now() / 1000 / windowSeconds);
 		const resetAt = (window + 1) * windowSeconds;
 		const windowKey = `fg:${this.namespace}:rl:${windowSeconds}:${window}:${key}`;
 		if (this.redis) {
-			const [[, count]] = (await this.redis.multi().incr(windowKey).expire(windowKey, windowSeconds + 1).exec()) as [[null, number]];
-			return { count, resetAt };
+			return this.redis
+				.multi()
+				.incr(windowKey)
+				.expire(windowKey, windowSeconds + 1)
+				.exec()
+				.then(replies => ({ count: (replies as [[null, number]])[0][1], resetAt }));
 		}
 		if (window !== this.memoryWindow) {
 			this.memory.clear();

@@ -6,6 +6,7 @@ import type { AuditSpec, OpenApiSpec, PublicKeyRule, RouteAccess } from "../../l
 import type { SettingsCache } from "../../lib/settings";
 import type { PlatformThis } from "../../mixins/platform.mixin";
 import type { AliasIndex } from "./fast-reads";
+import type { LocalCalls } from "./local-call";
 import type { HttpMetrics } from "./metrics";
 import type { PublicGate } from "./public-gate";
 import type { RateLimiter } from "./rate-limit";
@@ -20,7 +21,8 @@ export type Req = IncomingMessage & {
 	$rawBody?: Buffer;
 	$bodyError?: unknown;
 	$principal?: Principal | null;
-	$startedAt: bigint;
+	/** performance.now() when the request arrived. */
+	$startedAt: number;
 	parsedUrl?: string;
 	query?: Record<string, any>;
 };
@@ -39,6 +41,7 @@ export interface ApiThis extends PlatformThis {
 	limiter: RateLimiter;
 	publicGate: PublicGate;
 	httpMetrics: HttpMetrics;
+	localCalls: LocalCalls;
 	principals: Map<string, { principal: Principal; until: number }>;
 	server: http.Server;
 	aliasIndex: AliasIndex | null;

@@ -1,5 +1,6 @@
 import { bearer, startApp, type TestApp } from "../helpers/app";
 import { auditEntries, keyWithRoles } from "../helpers/platform";
+import { AliasIndex } from "../../services/api/fast-reads";
 
 /** Authenticated reads take the gateway's read path; these are the rules it must keep (§0.2, §0.4, §0.8–§0.11). */
 describe("gateway read path", () => {
@@ -33,5 +34,38 @@ describe("gateway read path", () => {
 		expect([denied.status, denied.body.error.code, denied.body.error.details]).toEqual([403, "PERMISSION_DENIED", { required: ["agents:read"] }]);
 		const entries = await auditEntries(app, app.ownerKey, { action: "permission.denied", actor_id: stranger.id });
 		expect(entries.map(e => [e.outcome, e.status_code, e.request_id])).toEqual([["denied", 403, denied.headers["x-request-id"]]]);
+	});
+
+	test("the alias index resolves every path and method exactly as moleculer-web's linear scan of the aliases", () => {
+		const aliases = (app.broker.getLocalService("api") as any).aliases as any[];
+		const scan = (url: string, method: string) => {
+			for (const alias of aliases) {
+				if (!alias.isMethod(method)) continue;
+				const params = alias.match(url);
+				if (params) return { action: alias.action, fullPath: alias.fullPath, method: alias.method, params };
+			}
+			return false;
+		};
+		const index = new AliasIndex(aliases);
+		const urls = new Set<string>(["/", "/api/v1", "/api/v1/", "/api/v1/nope", "/api/v1//agents", "/API/V1/AGENTS", "/health", "/metrics", "/openapi.json"]);
+		for (const alias of aliases) {
+			const path: string = alias.fullPath;
+			urls.add(path);
+			for (const value of ["x_1", "a%2Fb", "caf%C3%A9", "with.dot", ""]) urls.add(path.replace(/:([A-Za-z0-9_]+)/g, value));
+			urls.add(`${path}/`);
+			urls.add(`${path}//`);
+			urls.add(`${path}/extra`);
+			urls.add(path.replace(/\/[^/]+$/, "/other"));
+		}
+		let compared = 0;
+		for (const url of urls) {
+			for (const method of ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]) {
+				const found = index.resolve(url, method);
+				const mine = found && { action: found.alias.action, fullPath: found.alias.fullPath, method: found.alias.method, params: found.params };
+				expect([url, method, mine]).toEqual([url, method, scan(url, method)]);
+				compared += 1;
+			}
+		}
+		expect(compared).toBeGreaterThan(aliases.length * 6);
 	});
 });

@@ -72,6 +72,46 @@ function contract(backendCase: BackendCase) {
 		await items.forOrg(ORG_A).delete("item_forced");
 	});
 
+	it("every read is the caller's own copy: changing what insert, get, find or update answered changes nothing stored", async () => {
+		const scope = items.forOrg(ORG_A);
+		const input = { id: "item_fresh", name: "fresh", rank: 7, nested: { list: [1, { deep: "x" }], when: "2026-01-01" }, "a.b": { c: 1 } };
+		const inserted = await scope.insert(input);
+		input.nested.list.push(2);
+		(inserted.nested as any).list[1].deep = "changed by the inserter";
+		const read = (await scope.get("item_fresh"))!;
+		expect(read).toMatchObject({ nested: { list: [1, { deep: "x" }] }, "a.b": { c: 1 } });
+		read.nested.list[1].deep = "changed by a reader";
+		read.nested.list.push("extra");
+		read["a.b"].c = 2;
+		read.name = "renamed";
+		const [found] = await scope.find({ id: "item_fresh" });
+		expect(found).toMatchObject({ name: "fresh", nested: { list: [1, { deep: "x" }] }, "a.b": { c: 1 } });
+		expect(found.nested.list).toHaveLength(2);
+		found.nested.when = "changed by a finder";
+		const updated = (await scope.update("item_fresh", { rank: 8 }))!;
+		expect(updated).toMatchObject({ rank: 8, nested: { list: [1, { deep: "x" }], when: "2026-01-01" } });
+		updated.nested.list.length = 0;
+		// A write after the reads is seen by the next read, with none of the readers' changes.
+		expect(await scope.get("item_fresh")).toMatchObject({ name: "fresh", rank: 8, nested: { list: [1, { deep: "x" }], when: "2026-01-01" }, "a.b": { c: 1 } });
+		await scope.delete("item_fresh");
+	});
+
+	(backendCase.name.startsWith("embedded") ? it : it.skip)("reads and writes keep the order they were issued in, finished or not (embedded: one queue)", async () => {
+		const scope = items.forOrg(ORG_A);
+		const insert = scope.insert({ id: "item_order", name: "order", rank: 1 });
+		const read = scope.get("item_order");
+		const removal = scope.delete("item_order");
+		const gone = scope.get("item_order");
+		expect((await read)?.rank).toBe(1);
+		expect(await gone).toBeNull();
+		await Promise.all([insert, removal]);
+		// With nothing in flight, a read by id answers from the index; another org's id stays invisible.
+		await scope.insert({ id: "item_order", name: "order", rank: 3 });
+		expect((await scope.get("item_order"))?.rank).toBe(3);
+		expect(await items.forOrg(ORG_B).get("item_order")).toBeNull();
+		await scope.delete("item_order");
+	});
+
 	it("find sorts, skips and limits", async () => {
 		const a = items.forOrg(ORG_A);
 		expect((await a.find({}, { sort: { name: 1 } })).map(d => d.name)).toEqual(["alpha", "bravo", "charlie", "delta", "echo"]);
@@ -211,6 +251,27 @@ function contract(backendCase: BackendCase) {
 		expect(updated!.schema).toEqual({ ...odd, "x.y": true });
 		expect((await items.forOrg(ORG_A).find({ name: "odd" }))[0].schema).toEqual({ ...odd, "x.y": true });
 		await items.forOrg(ORG_A).delete("item_odd");
+	});
+
+	it("documents of different shapes in one collection read back exactly, field order and odd top-level names included", async () => {
+		const scope = items.forOrg(ORG_A);
+		const shapes: Record<string, any>[] = [
+			{ id: "item_s1", name: "s1", x: 1, y: [1, { z: 2 }] },
+			{ id: "item_s2", name: "s2", y: "first", x: null },
+			{ id: "item_s3", name: "s3", x: 1, y: 2, extra: { deep: { deeper: [true] } } },
+			{ id: "item_s4", name: "s4", "a.b": 1, $ref: "#/x", "50%": { "c.d": 2 }, "%2E": "literal" }
+		];
+		for (const doc of shapes) await scope.insert(doc as any);
+		for (let round = 0; round < 2; round++) {
+			for (const doc of shapes) {
+				const read = (await scope.get(doc.id))!;
+				const { created_at: _c, updated_at: _u, org_id: _o, ...fields } = read;
+				expect(fields).toEqual(doc);
+				expect(Object.keys(fields)).toEqual(Object.keys(doc));
+				expect(Object.getPrototypeOf(read)).toBe(Object.prototype);
+			}
+		}
+		await scope.deleteMany({ id: { $in: shapes.map(d => d.id) } });
 	});
 
 	it("delete and deleteMany remove matches in the scope only", async () => {
