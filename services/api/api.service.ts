@@ -23,7 +23,7 @@ import { redactBody } from "./redact";
 import { gateMethods } from "./gate";
 import { readPathMethods } from "./read-path";
 import { systemAliases } from "./system-routes";
-import { isUiPath, serveUi } from "./ui-static";
+import { serveUi, uiPathOf } from "./ui-static";
 import { clientIp, clientOf, type ActionDef, type ApiThis, type Req } from "./types";
 
 const STREAM_GRACE_MS = 2_000;
@@ -128,8 +128,8 @@ const ApiService: Schema<ApiThis> = {
 				this.httpMetrics.track(req, res);
 				return this.sendNotReady(req, res);
 			}
-			const pathname = (req.url ?? "/").split("?")[0];
-			if (isUiPath(pathname)) {
+			const pathname = uiPathOf(req.url ?? "/");
+			if (pathname) {
 				this.httpMetrics.track(req, res);
 				return serveUi.call(this, req, res, pathname);
 			}

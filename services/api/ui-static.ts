@@ -38,9 +38,15 @@ function findUiDir(): string {
 let uiDir: string | null = null;
 const dir = () => (uiDir ??= findUiDir());
 
-/** True for the paths the dashboard answers: `/`, `/ui` and everything under `/ui/`. */
-export function isUiPath(pathname: string): boolean {
-	return pathname === "/" || pathname === "/ui" || pathname.startsWith(UI_PREFIX);
+/**
+ * The dashboard path a request URL names (`/`, `/ui` or under `/ui/`, without its query), or null.
+ * Every request asks, so API paths are turned away before anything is allocated.
+ */
+export function uiPathOf(url: string): string | null {
+	if (url !== "/" && !url.startsWith("/?") && !url.startsWith("/ui")) return null;
+	const q = url.indexOf("?");
+	const pathname = q === -1 ? url : url.slice(0, q);
+	return pathname === "/" || pathname === "/ui" || pathname.startsWith(UI_PREFIX) ? pathname : null;
 }
 
 /** The file under the dashboard directory that a request path names, or null when it would leave the directory. */
@@ -86,7 +92,7 @@ function sendFile(req: Req, res: ServerResponse, file: string, size: number): vo
 	stream.pipe(res);
 }
 
-/** Answers a dashboard request (a path for which isUiPath is true). `this` is the gateway. */
+/** Answers a dashboard request (a path uiPathOf returned). `this` is the gateway. */
 export function serveUi(this: ApiThis, req: Req, res: ServerResponse, pathname: string): void {
 	req.$alias = { fullPath: pathname === "/" || pathname === "/ui" ? pathname : "/ui/*path", keys: [] };
 	if (req.method !== "GET" && req.method !== "HEAD") return notFound(this, req, res, pathname);
