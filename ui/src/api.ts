@@ -1,22 +1,13 @@
 /** The dashboard's client of the REST API (/api/v1): credentials, refresh, the error body. */
+import { FluxgateError } from "../../sdk/src/errors";
 
 const STORE_KEY = "fluxgate.session";
 const BASE = "/api/v1";
 
 export type Session = { kind: "user"; access_token: string; refresh_token: string } | { kind: "api_key"; key: string };
 
-/** An error answered by the API, as its body states it (code, message, details, request id). */
-export class ApiError extends Error {
-	constructor(
-		readonly status: number,
-		readonly code: string,
-		message: string,
-		readonly details: unknown,
-		readonly requestId: string | null
-	) {
-		super(message);
-	}
-}
+/** An error answered by the API, as its body states it: the SDK's error class, shared with the dashboard. */
+export { FluxgateError as ApiError };
 
 export interface List<T> {
 	items: T[];
@@ -66,17 +57,7 @@ export function token(): string | null {
 	return session.kind === "user" ? session.access_token : session.key;
 }
 
-async function toError(res: Response): Promise<ApiError> {
-	const requestId = res.headers.get("X-Request-Id");
-	try {
-		const body = await res.json();
-		const e = body?.error;
-		if (e?.code) return new ApiError(res.status, e.code, e.message ?? e.code, e.details ?? null, e.request_id ?? requestId);
-	} catch {
-		/* not the error body */
-	}
-	return new ApiError(res.status, "HTTP_" + res.status, res.statusText || "Request failed", null, requestId);
-}
+const toError = (res: Response) => FluxgateError.fromResponse(res);
 
 let refreshing: Promise<boolean> | null = null;
 
