@@ -112,8 +112,9 @@ describe("the fluxgate CLI (built binary) against the built server", () => {
 		expect(followed.stdout).toBe("hello from the command line\n");
 
 		// On a terminal the same run shows a live line: current step, tokens streamed so far, elapsed time.
-		const onTerminal = await cli(["-qec", `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI_JS)} runs start cli-helper --follow --input "SLEEP 1200"$'\\n'"one two three four five six"`, "/dev/null"], {
-			env,
+		// `script` runs the command with $SHELL: POSIX sh, whose double quotes keep the input's newline.
+		const onTerminal = await cli(["-qec", `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI_JS)} runs start cli-helper --follow --input "SLEEP 1200\none two three four five six"`, "/dev/null"], {
+			env: { ...env, SHELL: "/bin/sh" },
 			command: "script"
 		});
 		expect(onTerminal.code).toBe(0);
