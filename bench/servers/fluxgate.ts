@@ -1,5 +1,8 @@
-import { createBroker } from "../../lib/broker";
-import { loadConfig } from "../../lib/config";
+import { fromBuild } from "./build";
+
+// The product as users run it: the compiled dist/, not the TypeScript sources through a loader.
+const { createBroker } = fromBuild<typeof import("../../lib/broker")>("lib/broker");
+const { loadConfig } = fromBuild<typeof import("../../lib/config")>("lib/config");
 
 // One Fluxgate node on an empty in-memory store, no rate limit in the way of the measurement, plus one
 // trivial route that goes through every gateway check (auth, rate limit, permission) but reads nothing.

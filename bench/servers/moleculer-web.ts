@@ -1,7 +1,9 @@
 import { ServiceBroker } from "moleculer";
 import ApiGateway from "moleculer-web";
-import brokerOptions from "../../moleculer.config";
-import { loadConfig } from "../../lib/config";
+import { fromBuild } from "./build";
+
+const brokerOptions = fromBuild<typeof import("../../moleculer.config")>("moleculer.config").default;
+const { loadConfig } = fromBuild<typeof import("../../lib/config")>("lib/config");
 
 // moleculer-web alone, on Fluxgate's broker options, serving one trivial local action: what the chosen stack costs.
 async function main() {

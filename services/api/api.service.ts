@@ -198,11 +198,13 @@ const ApiService: Schema<ApiThis> = {
 		 * credential, the settings and the counts at hand (the common case) it answers without a promise.
 		 */
 		admit(this: ApiThis, req: Req, res: ServerResponse, allowQueryToken: boolean): Principal | Promise<Principal> {
+			// Resolutions are remembered by the Authorization header as sent: a known one needs no parsing.
+			const header = req.headers.authorization;
+			const cached = header === undefined ? undefined : this.principals.get(header);
+			if (cached && cached.until > Date.now()) return this.admitPrincipal(req, res, cached.principal);
 			const token = bearerToken(req, allowQueryToken);
 			if (!token) throw errors.unauthenticated();
-			const cached = this.principals.get(token);
-			if (cached && cached.until > Date.now()) return this.admitPrincipal(req, res, cached.principal);
-			return this.resolvePrincipal(req, token).then((principal: Principal) => this.admitPrincipal(req, res, principal));
+			return this.resolvePrincipal(req, token, header ?? `?${token}`).then((principal: Principal) => this.admitPrincipal(req, res, principal));
 		},
 
 		admitPrincipal(this: ApiThis, req: Req, res: ServerResponse, principal: Principal): Principal | Promise<Principal> {
@@ -217,7 +219,7 @@ const ApiService: Schema<ApiThis> = {
 		countRequest(this: ApiThis, req: Req, res: ServerResponse, principal: Principal, settings: Settings): Principal | Promise<Principal> {
 			if (settings.maintenance_mode && !MAINTENANCE_EXEMPT.test(req.parsedUrl ?? "")) throw errors.maintenanceMode(settings.maintenance_message);
 			const limit = principal.rate_limit_per_minute ?? settings.default_rate_limit_per_minute;
-			const counted = this.limiter.hit(`p:${principal.id}`);
+			const counted = this.limiter.hit(this.limiter.principalKey(principal.id));
 			const check = ({ count, resetAt }: { count: number; resetAt: number }) => {
 				setRateHeaders(res, limit, count, resetAt);
 				if (count > limit) throw errors.rateLimited(limit, WINDOW_SECONDS);
@@ -230,9 +232,9 @@ const ApiService: Schema<ApiThis> = {
 		 * The principal of a bearer token. A resolution is reused for a second at most (never past the
 		 * credential's own end) and dropped at once when users, keys, roles, sessions or orgs change.
 		 */
-		async resolvePrincipal(this: ApiThis, req: Req, token: string): Promise<Principal> {
+		async resolvePrincipal(this: ApiThis, req: Req, token: string, cacheKey: string): Promise<Principal> {
 			const now = Date.now();
-			const cached = this.principals.get(token);
+			const cached = this.principals.get(cacheKey);
 			if (cached && cached.until > now) return cached.principal;
 			const principal: Principal = await this.broker.call(
 				"auth.authenticate",
@@ -240,7 +242,7 @@ const ApiService: Schema<ApiThis> = {
 				{ requestID: req.$requestId, meta: { client: { ip: clientIp(req), user_agent: req.headers["user-agent"] ?? null } } }
 			);
 			if (this.principals.size >= PRINCIPAL_CACHE_SIZE) this.principals.clear();
-			this.principals.set(token, { principal, until: Math.min(now + PRINCIPAL_REUSE_MS, principal.valid_until ?? now) });
+			this.principals.set(cacheKey, { principal, until: Math.min(now + PRINCIPAL_REUSE_MS, principal.valid_until ?? now) });
 			return principal;
 		},
 

@@ -35,6 +35,8 @@ interface SegmentNode {
 	end: Entry | null;
 }
 
+/** Past this many remembered resolutions (distinct URLs) the memory starts over. */
+const RESOLVED_LIMIT = 10_000;
 const newNode = (): SegmentNode => ({ literal: new Map(), param: null, end: null });
 const PARAM_SEGMENT = /^:[A-Za-z_$][\w$]*$/;
 const SPECIAL = /[:*(){}?+![\]\\]/;
@@ -57,6 +59,9 @@ function simpleSegments(fullPath: string): string[] | null {
 export class AliasIndex {
 	private readonly trees = new Map<string, SegmentNode>();
 	private readonly patterned: Patterned[] = [];
+	/** Resolutions already made, per method and URL (ids in paths repeat: the same agent is read again and again). */
+	private readonly resolved = new Map<string, Map<string, FoundAlias>>();
+	private resolvedCount = 0;
 
 	constructor(
 		readonly source: readonly Alias[],
@@ -87,7 +92,25 @@ export class AliasIndex {
 		return aliases === this.source && aliases.length === this.size;
 	}
 
+	/** The alias of a URL; each answer gets its own copy of the parameters. */
 	resolve(url: string, method: string): FoundAlias | false {
+		let known = this.resolved.get(method);
+		const hit = known?.get(url);
+		if (hit) return { alias: hit.alias, params: { ...hit.params } };
+		const found = this.lookup(url, method);
+		if (!found) return false;
+		if (this.resolvedCount >= RESOLVED_LIMIT) {
+			this.resolved.clear();
+			this.resolvedCount = 0;
+			known = undefined;
+		}
+		if (!known) this.resolved.set(method, (known = new Map()));
+		known.set(url, { alias: found.alias, params: { ...found.params } });
+		this.resolvedCount += 1;
+		return found;
+	}
+
+	private lookup(url: string, method: string): FoundAlias | false {
 		const tree = this.trees.get(method);
 		let best: Entry | null = null;
 		if (tree && url.startsWith("/")) {

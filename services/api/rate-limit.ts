@@ -9,11 +9,33 @@ export interface WindowCount {
 
 export const WINDOW_SECONDS = 60;
 
+/** The text of the last number asked for (limits and window ends repeat from one request to the next). */
+class LastText {
+	private value = NaN;
+	private text = "";
+
+	of(value: number): string {
+		if (value !== this.value) {
+			this.value = value;
+			this.text = String(value);
+		}
+		return this.text;
+	}
+}
+const limitText = new LastText();
+const resetText = new LastText();
+
 /** §0.11 headers of a counted request. */
 export function setRateHeaders(res: ServerResponse, limit: number, count: number, resetAt: number): void {
-	res.setHeader("X-RateLimit-Limit", String(limit));
+	res.setHeader("X-RateLimit-Limit", limitText.of(limit));
 	res.setHeader("X-RateLimit-Remaining", String(Math.max(0, limit - count)));
-	res.setHeader("X-RateLimit-Reset", String(resetAt));
+	res.setHeader("X-RateLimit-Reset", resetText.of(resetAt));
+}
+
+/** In-process counts of the current window of one window length. */
+interface MemoryWindow {
+	window: number;
+	counts: Map<string, number>;
 }
 
 /**
@@ -21,8 +43,8 @@ export function setRateHeaders(res: ServerResponse, limit: number, count: number
  * them), otherwise in this process.
  */
 export class RateLimiter {
-	private readonly memory = new Map<string, number>();
-	private memoryWindow = 0;
+	private readonly memory = new Map<number, MemoryWindow>();
+	private readonly principalKeys = new Map<string, string>();
 	private readonly recent = new Map<string, number[]>();
 	private sequence = 0;
 
@@ -32,12 +54,22 @@ export class RateLimiter {
 		private readonly namespace = "fluxgate"
 	) {}
 
+	/** The counter key of a principal, made once per principal. */
+	principalKey(principalId: string): string {
+		let key = this.principalKeys.get(principalId);
+		if (key === undefined) {
+			if (this.principalKeys.size >= 100_000) this.principalKeys.clear();
+			this.principalKeys.set(principalId, (key = `p:${principalId}`));
+		}
+		return key;
+	}
+
 	/** Counts one request; answered at once (no promise) when the counts live in this process. */
 	hit(key: string, windowSeconds = WINDOW_SECONDS): WindowCount | Promise<WindowCount> {
 		const window = Math.floor(Date.now() / 1000 / windowSeconds);
 		const resetAt = (window + 1) * windowSeconds;
-		const windowKey = `fg:${this.namespace}:rl:${windowSeconds}:${window}:${key}`;
 		if (this.redis) {
+			const windowKey = `fg:${this.namespace}:rl:${windowSeconds}:${window}:${key}`;
 			return this.redis
 				.multi()
 				.incr(windowKey)
@@ -45,12 +77,11 @@ export class RateLimiter {
 				.exec()
 				.then(replies => ({ count: (replies as [[null, number]])[0][1], resetAt }));
 		}
-		if (window !== this.memoryWindow) {
-			this.memory.clear();
-			this.memoryWindow = window;
-		}
-		const count = (this.memory.get(windowKey) ?? 0) + 1;
-		this.memory.set(windowKey, count);
+		// One map per window length: counts of a 60-second window never reset those of another length.
+		let current = this.memory.get(windowSeconds);
+		if (!current || current.window !== window) this.memory.set(windowSeconds, (current = { window, counts: new Map() }));
+		const count = (current.counts.get(key) ?? 0) + 1;
+		current.counts.set(key, count);
 		return { count, resetAt };
 	}
 

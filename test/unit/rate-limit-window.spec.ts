@@ -37,3 +37,34 @@ describe.each([
 		expect((await limiter.hitSliding("other-key")).count).toBe(1);
 	});
 });
+
+describe.each([
+	["in memory", () => null],
+	["in Redis", () => new Redis("redis://127.0.0.1:6379/15")]
+])("fixed windows of different lengths count apart (%s)", (_name, connect) => {
+	let redis: Redis | null;
+	let now = MINUTE_START;
+	beforeAll(() => {
+		redis = connect();
+		jest.spyOn(Date, "now").mockImplementation(() => now);
+	});
+	afterAll(async () => {
+		jest.restoreAllMocks();
+		await redis?.quit();
+	});
+
+	test("a one-hour window interleaved with one-minute windows keeps both counts; a new minute starts only the minute over", async () => {
+		const limiter = new RateLimiter(redis, `unit-${process.pid}-${Math.random().toString(36).slice(2)}`);
+		const key = limiter.principalKey("key_abc");
+		expect(limiter.principalKey("key_abc")).toBe(key);
+		const counts: number[] = [];
+		for (let i = 0; i < 3; i++) {
+			counts.push((await limiter.hit(key)).count, (await limiter.hit("tool_1", 3600)).count);
+		}
+		expect(counts).toEqual([1, 1, 2, 2, 3, 3]);
+		now = MINUTE_START + 60_000;
+		const minute = await limiter.hit(key);
+		expect(minute).toEqual({ count: 1, resetAt: (MINUTE_START + 120_000) / 1000 });
+		expect((await limiter.hit("tool_1", 3600)).count).toBe(4);
+	});
+});
