@@ -56,7 +56,8 @@ export function clientIp(req: IncomingMessage): string {
 
 /** Who is calling, for every handler: client IP, user agent and the base URL the request came to. */
 export function clientOf(req: IncomingMessage) {
-	const proto = String(req.headers["x-forwarded-proto"] ?? "").split(",")[0].trim() || "http";
+	const forwarded = req.headers["x-forwarded-proto"];
+	const proto = (forwarded && String(forwarded).split(",")[0].trim()) || "http";
 	const host = req.headers["x-forwarded-host"] ?? req.headers.host;
 	return { ip: clientIp(req), user_agent: req.headers["user-agent"] ?? null, base_url: host ? `${proto}://${host}` : null };
 }
