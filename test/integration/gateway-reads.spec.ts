@@ -67,5 +67,16 @@ describe("gateway read path", () => {
 			}
 		}
 		expect(compared).toBeGreaterThan(aliases.length * 6);
+
+		// A second pass answers from the index's memory of resolved URLs: the same answers, and each caller its own parameters.
+		for (const url of urls) {
+			for (const method of ["GET", "PUT"]) {
+				const first = index.resolve(url, method);
+				if (first) first.params.tampered = "yes";
+				const again = index.resolve(url, method);
+				const mine = again && { action: again.alias.action, fullPath: again.alias.fullPath, method: again.alias.method, params: again.params };
+				expect([url, method, mine]).toEqual([url, method, scan(url, method)]);
+			}
+		}
 	});
 });
