@@ -6,7 +6,7 @@ const MINUTE_START = Date.UTC(2026, 0, 1, 12, 0, 0);
 describe.each([
 	["in memory", () => null],
 	["in Redis", () => new Redis("redis://127.0.0.1:6379/15")]
-])("credential-free limits count a sliding minute (%s)", (_name, connect) => {
+])("rate-limit windows (%s)", (_name, connect) => {
 	let redis: Redis | null;
 	let now = 0;
 	beforeAll(() => {
@@ -18,7 +18,7 @@ describe.each([
 		await redis?.quit();
 	});
 
-	test("ten requests late in one clock minute and the 11th early in the next: the 11th is over the limit", async () => {
+	test("credential-free limits count a sliding minute: ten requests late in one clock minute and the 11th early in the next: the 11th is over the limit", async () => {
 		const limiter = new RateLimiter(redis, `unit-${process.pid}-${Math.random().toString(36).slice(2)}`);
 		const counts: number[] = [];
 		for (let i = 0; i < 10; i++) {
@@ -36,24 +36,9 @@ describe.each([
 		expect((await limiter.hitSliding("login-ip")).count).toBe(2);
 		expect((await limiter.hitSliding("other-key")).count).toBe(1);
 	});
-});
 
-describe.each([
-	["in memory", () => null],
-	["in Redis", () => new Redis("redis://127.0.0.1:6379/15")]
-])("fixed windows of different lengths count apart (%s)", (_name, connect) => {
-	let redis: Redis | null;
-	let now = MINUTE_START;
-	beforeAll(() => {
-		redis = connect();
-		jest.spyOn(Date, "now").mockImplementation(() => now);
-	});
-	afterAll(async () => {
-		jest.restoreAllMocks();
-		await redis?.quit();
-	});
-
-	test("a one-hour window interleaved with one-minute windows keeps both counts; a new minute starts only the minute over", async () => {
+	test("fixed windows of different lengths count apart: a one-hour window interleaved with one-minute windows keeps both counts; a new minute starts only the minute over", async () => {
+		now = MINUTE_START;
 		const limiter = new RateLimiter(redis, `unit-${process.pid}-${Math.random().toString(36).slice(2)}`);
 		const key = limiter.principalKey("key_abc");
 		expect(limiter.principalKey("key_abc")).toBe(key);
