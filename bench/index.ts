@@ -9,6 +9,7 @@ import { memoryBench } from "./memory";
 import { runtimeBench } from "./runtime";
 import { workflowsBench } from "./workflows";
 import { schedulesBench } from "./schedules";
+import { storeBench } from "./store";
 
 const SUITES: Record<string, () => Promise<void>> = {
 	gateway: () => gatewayBench(),
@@ -21,7 +22,8 @@ const SUITES: Record<string, () => Promise<void>> = {
 	coordination: () => coordinationBench(),
 	memory: () => memoryBench(),
 	knowledge: () => knowledgeBench(),
-	analytics: () => analyticsBench()
+	analytics: () => analyticsBench(),
+	store: () => storeBench()
 };
 
 async function main() {

@@ -2,10 +2,13 @@ import Datastore from "@seald-io/nedb";
 import fs from "node:fs";
 import path from "node:path";
 import { closePooledAppends, installPooledAppends } from "./nedb-files";
+import { useSharedKeyRemoval } from "./nedb-index-removal";
 import type { Backend, Doc, Filter, FindOptions, IndexSpec, RawCollection, Update } from "./types";
 import { copyFromStored, fromStored, storedFilter, storedSort, toStored } from "./documents";
 import { encodeUpdate } from "./keys";
 import { UniqueViolation } from "./types";
+
+useSharedKeyRemoval();
 
 /**
  * NeDB's cursor without a result mapper answers the stored documents themselves; `findAsync` and
