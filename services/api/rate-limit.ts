@@ -9,27 +9,11 @@ export interface WindowCount {
 
 export const WINDOW_SECONDS = 60;
 
-/** The text of the last number asked for (limits and window ends repeat from one request to the next). */
-class LastText {
-	private value = NaN;
-	private text = "";
-
-	of(value: number): string {
-		if (value !== this.value) {
-			this.value = value;
-			this.text = String(value);
-		}
-		return this.text;
-	}
-}
-const limitText = new LastText();
-const resetText = new LastText();
-
 /** §0.11 headers of a counted request. */
 export function setRateHeaders(res: ServerResponse, limit: number, count: number, resetAt: number): void {
-	res.setHeader("X-RateLimit-Limit", limitText.of(limit));
+	res.setHeader("X-RateLimit-Limit", String(limit));
 	res.setHeader("X-RateLimit-Remaining", String(Math.max(0, limit - count)));
-	res.setHeader("X-RateLimit-Reset", resetText.of(resetAt));
+	res.setHeader("X-RateLimit-Reset", String(resetAt));
 }
 
 /** In-process counts of the current window of one window length. */
