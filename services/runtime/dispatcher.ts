@@ -15,6 +15,8 @@ export type Throttle = { key: string; concurrency: number } | null;
  */
 export class FairDispatcher {
 	private readonly queues = new Map<string, QueuedRun[]>();
+	/** Ids of the runs in the queues: a burst of thousands is not scanned for every run added or finished. */
+	private readonly queued = new Set<string>();
 	private readonly inFlight = new Map<string, Set<string>>();
 	private readonly throttled = new Map<string, Set<string>>();
 	private readonly throttleKeyOf = new Map<string, string>();
@@ -32,9 +34,10 @@ export class FairDispatcher {
 
 	enqueue(run: QueuedRun): void {
 		if (this.inFlight.get(run.org_id)?.has(run.run_id)) return;
+		if (this.queued.has(run.run_id)) return;
 		const queue = this.queues.get(run.org_id) ?? [];
-		if (queue.some(q => q.run_id === run.run_id)) return;
 		queue.push(run);
+		this.queued.add(run.run_id);
 		this.queues.set(run.org_id, queue);
 		void this.pump();
 	}
@@ -58,7 +61,7 @@ export class FairDispatcher {
 			this.throttled.get(key)?.delete(runId);
 			this.throttleKeyOf.delete(runId);
 		}
-		const queue = this.queues.get(orgId);
+		const queue = this.queued.delete(runId) ? this.queues.get(orgId) : undefined;
 		if (queue) this.queues.set(orgId, queue.filter(q => q.run_id !== runId));
 		void this.pump();
 	}
@@ -82,6 +85,7 @@ export class FairDispatcher {
 				this.throttled.set(throttle.key, running);
 				this.throttleKeyOf.set(queue[i].run_id, throttle.key);
 			}
+			this.queued.delete(queue[i].run_id);
 			return queue.splice(i, 1)[0];
 		}
 		return null;
