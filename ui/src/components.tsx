@@ -96,6 +96,22 @@ export function Empty({ children }: { children: ComponentChildren }) {
 	return <p class="muted empty">{children}</p>;
 }
 
+/** Items as a table under its header row, a line saying there are none, or nothing while they load. */
+export function Table<T>({ items, empty, testId, headers, row }: { items: T[] | undefined; empty: string; testId?: string; headers: string[]; row: (item: T) => ComponentChildren }) {
+	if (!items) return null;
+	if (!items.length) return <Empty>{empty}</Empty>;
+	return (
+		<table data-testid={testId}>
+			<thead>
+				<tr>
+					{headers.map(h => (h ? <th>{h}</th> : <th />))}
+				</tr>
+			</thead>
+			<tbody>{items.map(row)}</tbody>
+		</table>
+	);
+}
+
 export const time = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : "—");
 export const usd = (n: number | null | undefined) => (n === null || n === undefined ? "—" : `$${n.toFixed(n !== 0 && Math.abs(n) < 0.01 ? 6 : 2)}`);
 export const short = (id: string) => (id.length > 14 ? `${id.slice(0, 12)}…` : id);

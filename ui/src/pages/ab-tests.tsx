@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { get, post, type List } from "../api";
-import { Badge, Card, Empty, ErrorBox, time, useAction, useLoad, usd } from "../components";
+import { Badge, Card, ErrorBox, Table, time, usd, useAction, useLoad } from "../components";
 
 const pct = (n: number) => `${(n * 100).toFixed(1)} %`;
 
@@ -26,51 +26,39 @@ export function AbTests({ agent, versions }: { agent: any; versions: number[] })
 	return (
 		<Card title="A/B tests">
 			<ErrorBox error={tests.error ?? action.error} />
-			{tests.data && tests.data.items.length === 0 && <Empty>No A/B tests.</Empty>}
-			{tests.data && tests.data.items.length > 0 && (
-				<table data-testid="ab-tests-table">
-					<thead>
-						<tr>
-							<th>Test</th>
-							<th>Status</th>
-							<th>A</th>
-							<th>B</th>
-							<th>Split to B</th>
-							<th>Started</th>
-							<th />
-						</tr>
-					</thead>
-					<tbody>
-						{tests.data.items.map(t => (
-							<tr data-testid="ab-test-row" data-status={t.status}>
-								<td>{t.name ?? t.id}</td>
-								<td>
-									<Badge value={t.status} />
-									{t.winner && <span class="muted small"> winner {t.winner.toUpperCase()}</span>}
-								</td>
-								<td>
-									<Variant m={t.metrics.a} />
-								</td>
-								<td>
-									<Variant m={t.metrics.b} />
-								</td>
-								<td>{t.traffic_split} %</td>
-								<td>{time(t.started_at)}</td>
-								<td>
-									{t.status === "running" && (
-										<div class="actions">
-											<button class="small" onClick={() => void stop(t.id, "a")} data-testid="ab-keep-a">
-												Keep A
-											</button>
-											<button class="small primary" onClick={() => void stop(t.id, "b")}>Adopt B</button>
-										</div>
-									)}
-								</td>
-							</tr>
-						))}
-					</tbody>
-				</table>
-			)}
+			<Table
+				items={tests.data?.items}
+				empty="No A/B tests."
+				testId="ab-tests-table"
+				headers={["Test", "Status", "A", "B", "Split to B", "Started", ""]}
+				row={t => (
+					<tr data-testid="ab-test-row" data-status={t.status}>
+						<td>{t.name ?? t.id}</td>
+						<td>
+							<Badge value={t.status} />
+							{t.winner && <span class="muted small"> winner {t.winner.toUpperCase()}</span>}
+						</td>
+						<td>
+							<Variant m={t.metrics.a} />
+						</td>
+						<td>
+							<Variant m={t.metrics.b} />
+						</td>
+						<td>{t.traffic_split} %</td>
+						<td>{time(t.started_at)}</td>
+						<td>
+							{t.status === "running" && (
+								<div class="actions">
+									<button class="small" onClick={() => void stop(t.id, "a")} data-testid="ab-keep-a">
+										Keep A
+									</button>
+									<button class="small primary" onClick={() => void stop(t.id, "b")}>Adopt B</button>
+								</div>
+							)}
+						</td>
+					</tr>
+				)}
+			/>
 			{canStart && (
 				<form class="form row" onSubmit={start} data-testid="ab-test-form">
 					<label>

@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { get, post, type List } from "../api";
-import { Badge, Card, Empty, ErrorBox, time, useAction, useLoad } from "../components";
+import { Badge, Card, ErrorBox, Table, time, useAction, useLoad } from "../components";
 import { AgentForm, type AgentFields } from "./agent-form";
 
 const STATUSES = ["", "draft", "testing", "active", "suspended", "archived"];
@@ -50,40 +50,28 @@ export function AgentsPage() {
 					</label>
 				</div>
 				<ErrorBox error={list.error} />
-				{list.data && list.data.items.length === 0 && <Empty>No agents match.</Empty>}
-				{list.data && list.data.items.length > 0 && (
-					<table data-testid="agents-table">
-						<thead>
-							<tr>
-								<th>Name</th>
-								<th>Status</th>
-								<th>Model</th>
-								<th>Version</th>
-								<th>Tools</th>
-								<th>Team</th>
-								<th>Created</th>
-							</tr>
-						</thead>
-						<tbody>
-							{list.data.items.map(a => (
-								<tr data-testid={`agent-row-${a.name}`}>
-									<td>
-										<a href={`#/agents/${encodeURIComponent(a.id)}`}>{a.name}</a>
-										{a.description && <div class="muted small">{a.description}</div>}
-									</td>
-									<td>
-										<Badge value={a.status} />
-									</td>
-									<td>{a.model}</td>
-									<td>v{a.version}</td>
-									<td>{a.tools.length}</td>
-									<td>{a.team ?? "—"}</td>
-									<td>{time(a.created_at)}</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
-				)}
+				<Table
+					items={list.data?.items}
+					empty="No agents match."
+					testId="agents-table"
+					headers={["Name", "Status", "Model", "Version", "Tools", "Team", "Created"]}
+					row={a => (
+						<tr data-testid={`agent-row-${a.name}`}>
+							<td>
+								<a href={`#/agents/${encodeURIComponent(a.id)}`}>{a.name}</a>
+								{a.description && <div class="muted small">{a.description}</div>}
+							</td>
+							<td>
+								<Badge value={a.status} />
+							</td>
+							<td>{a.model}</td>
+							<td>v{a.version}</td>
+							<td>{a.tools.length}</td>
+							<td>{a.team ?? "—"}</td>
+							<td>{time(a.created_at)}</td>
+						</tr>
+					)}
+				/>
 			</Card>
 		</>
 	);

@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { get, type List } from "../api";
-import { Badge, Card, Empty, ErrorBox, short, time, useLoad } from "../components";
+import { Badge, Card, ErrorBox, short, Table, time, useLoad } from "../components";
 
 const PAGE = 50;
 
@@ -106,50 +106,38 @@ export function AuditPage() {
 					</button>
 				</form>
 				<ErrorBox error={list.error} />
-				{list.data && list.data.items.length === 0 && <Empty>No entries match.</Empty>}
-				{list.data && list.data.items.length > 0 && (
-					<table data-testid="audit-table">
-						<thead>
+				<Table
+					items={list.data?.items}
+					empty="No entries match."
+					testId="audit-table"
+					headers={["When", "Actor", "Action", "Resource", "Outcome", "Status", "Request"]}
+					row={e => [
+						<tr class="clickable" onClick={() => setOpen(open === e.id ? null : e.id)} data-testid="audit-row" data-action={e.action}>
+							<td>{time(e.created_at)}</td>
+							<td>
+								{e.actor_name ?? e.actor_id ?? "—"} <span class="muted small">{e.actor_type}</span>
+							</td>
+							<td>
+								<code>{e.action}</code>
+							</td>
+							<td>
+								{e.resource_type} {e.resource_id && <span class="muted small">{short(e.resource_id)}</span>}
+							</td>
+							<td>
+								<Badge value={e.outcome} />
+							</td>
+							<td>{e.status_code ?? "—"}</td>
+							<td class="muted small">{e.request_id ?? "—"}</td>
+						</tr>,
+						open === e.id && (
 							<tr>
-								<th>When</th>
-								<th>Actor</th>
-								<th>Action</th>
-								<th>Resource</th>
-								<th>Outcome</th>
-								<th>Status</th>
-								<th>Request</th>
+								<td colSpan={7}>
+									<pre class="small">{JSON.stringify({ details: e.details, ip: e.ip, user_agent: e.user_agent, hash: e.hash }, null, 2)}</pre>
+								</td>
 							</tr>
-						</thead>
-						<tbody>
-							{list.data.items.map(e => [
-								<tr class="clickable" onClick={() => setOpen(open === e.id ? null : e.id)} data-testid="audit-row" data-action={e.action}>
-									<td>{time(e.created_at)}</td>
-									<td>
-										{e.actor_name ?? e.actor_id ?? "—"} <span class="muted small">{e.actor_type}</span>
-									</td>
-									<td>
-										<code>{e.action}</code>
-									</td>
-									<td>
-										{e.resource_type} {e.resource_id && <span class="muted small">{short(e.resource_id)}</span>}
-									</td>
-									<td>
-										<Badge value={e.outcome} />
-									</td>
-									<td>{e.status_code ?? "—"}</td>
-									<td class="muted small">{e.request_id ?? "—"}</td>
-								</tr>,
-								open === e.id && (
-									<tr>
-										<td colSpan={7}>
-											<pre class="small">{JSON.stringify({ details: e.details, ip: e.ip, user_agent: e.user_agent, hash: e.hash }, null, 2)}</pre>
-										</td>
-									</tr>
-								)
-							])}
-						</tbody>
-					</table>
-				)}
+						)
+					]}
+				/>
 				<div class="pager">
 					<button disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
 						← Newer

@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { get, type List } from "../api";
-import { Badge, Card, Empty, ErrorBox, short, time, useLoad, usd } from "../components";
+import { Badge, Card, ErrorBox, short, Table, time, usd, useLoad } from "../components";
 
 const STATUSES = ["", "queued", "running", "awaiting_approval", "completed", "failed", "cancelled", "blocked"];
 const POLL_MS = 3_000;
@@ -37,43 +37,29 @@ export function RunsPage() {
 					</label>
 				</div>
 				<ErrorBox error={runs.error} />
-				{runs.data && runs.data.items.length === 0 && <Empty>No runs match.</Empty>}
-				{runs.data && runs.data.items.length > 0 && (
-					<table data-testid="runs-table">
-						<thead>
-							<tr>
-								<th>Run</th>
-								<th>Agent</th>
-								<th>Status</th>
-								<th>Mode</th>
-								<th>Trigger</th>
-								<th>Tokens</th>
-								<th>Cost</th>
-								<th>Latency</th>
-								<th>Created</th>
-							</tr>
-						</thead>
-						<tbody>
-							{runs.data.items.map(r => (
-								<tr data-testid={`run-row-${r.id}`}>
-									<td>
-										<a href={`#/runs/${encodeURIComponent(r.id)}`}>{short(r.id)}</a>
-									</td>
-									<td>{names.get(r.agent_id) ?? short(r.agent_id)}</td>
-									<td>
-										<Badge value={r.status} />
-									</td>
-									<td>{r.mode}</td>
-									<td>{r.trigger}</td>
-									<td>{r.tokens_input + r.tokens_output}</td>
-									<td>{usd(r.cost_usd)}</td>
-									<td>{r.latency_ms ? `${r.latency_ms} ms` : "—"}</td>
-									<td>{time(r.created_at)}</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
-				)}
+				<Table
+					items={runs.data?.items}
+					empty="No runs match."
+					testId="runs-table"
+					headers={["Run", "Agent", "Status", "Mode", "Trigger", "Tokens", "Cost", "Latency", "Created"]}
+					row={r => (
+						<tr data-testid={`run-row-${r.id}`}>
+							<td>
+								<a href={`#/runs/${encodeURIComponent(r.id)}`}>{short(r.id)}</a>
+							</td>
+							<td>{names.get(r.agent_id) ?? short(r.agent_id)}</td>
+							<td>
+								<Badge value={r.status} />
+							</td>
+							<td>{r.mode}</td>
+							<td>{r.trigger}</td>
+							<td>{r.tokens_input + r.tokens_output}</td>
+							<td>{usd(r.cost_usd)}</td>
+							<td>{r.latency_ms ? `${r.latency_ms} ms` : "—"}</td>
+							<td>{time(r.created_at)}</td>
+						</tr>
+					)}
+				/>
 			</Card>
 		</>
 	);
