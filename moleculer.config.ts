@@ -2,7 +2,7 @@ import type { BrokerOptions } from "moleculer";
 import { Validators } from "moleculer";
 import os from "node:os";
 import type { Config } from "./lib/config";
-import { newContextId } from "./lib/ids";
+import { newRequestId } from "./lib/ids";
 import { VALIDATION_MESSAGES } from "./lib/validation";
 import { ReadinessMiddleware } from "./middlewares/readiness";
 import { TrustMiddleware } from "./middlewares/trust";
@@ -14,7 +14,8 @@ export default function brokerOptions(config: Config): BrokerOptions {
 		nodeID: config.nodeId ?? `${os.hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`,
 		transporter: (config.transporter ?? undefined) as BrokerOptions["transporter"],
 		serializer: "JSON",
-		uidGenerator: newContextId,
+		// Context ids as request ids are made (random prefix per process + counter), not a random UUID per context.
+		uidGenerator: newRequestId,
 		requestTimeout: 60 * 1000,
 		retryPolicy: { enabled: false },
 		registry: { strategy: "RoundRobin", preferLocal: true },

@@ -16,12 +16,3 @@ export function newRequestId(): string {
 	requestCounter = (requestCounter + 1) % 0x100000000;
 	return REQUEST_ID_PREFIX + requestCounter.toString(16).padStart(8, "0");
 }
-
-const CONTEXT_ID_PREFIX = `${randomBytes(6).toString("base64url")}-`;
-let contextCounter = 0;
-
-/** Moleculer context ids: a random prefix per process and a counter (the default makes a random UUID per call). */
-export function newContextId(): string {
-	contextCounter += 1;
-	return CONTEXT_ID_PREFIX + contextCounter.toString(36);
-}
